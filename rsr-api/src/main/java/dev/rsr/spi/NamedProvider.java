@@ -1,0 +1,10 @@
+package dev.rsr.spi;
+
+/**
+ * What every RSR plugin has: a stable name, by which configurations and the command line refer
+ * to it. Names are lower-case words joined by hyphens ({@code onnxruntime}, {@code top-k}) and
+ * unique within one SPI.
+ */
+public interface NamedProvider {
+    String name();
+}

@@ -1,0 +1,84 @@
+package dev.rsr.zoo;
+
+import dev.rsr.ir.DataType;
+import dev.rsr.ir.Dim;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.ir.builder.GraphBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A transformer text classifier: token and position embeddings, {@code layers} pre-norm encoder
+ * blocks, a final layer norm, masked mean pooling and a linear head.
+ *
+ * <p>Inputs {@code input_ids} and {@code attention_mask}, both {@code int64[batch, sequence]}
+ * (mask 1 for tokens, 0 for padding; sequence at most {@code maxLength}). Outputs {@code logits}
+ * and {@code probabilities}, {@code float[batch, classes]}. Parameter groups: {@code embeddings},
+ * {@code encoder.layer1 … encoder.layerN}, {@code encoder.final}, {@code head}.
+ *
+ * @param vocabSize token vocabulary size
+ * @param dim       model width
+ * @param layers    number of encoder blocks
+ * @param heads     attention heads; must divide {@code dim}
+ * @param ffnDim    feed-forward width
+ * @param maxLength longest sequence the position table covers
+ * @param classes   number of classes
+ * @param seed      initialization seed
+ */
+public record TextClassifier(int vocabSize, int dim, int layers, int heads, int ffnDim, int maxLength, int classes,
+                             long seed) {
+    public static final String INPUT_IDS = "input_ids";
+    public static final String ATTENTION_MASK = "attention_mask";
+    public static final String LOGITS = "logits";
+    public static final String PROBABILITIES = "probabilities";
+
+    public TextClassifier {
+        List<String> problems = new ArrayList<>();
+        ZooChecks.atLeast(problems, "vocab", vocabSize, 2);
+        ZooChecks.positive(problems, "dim", dim);
+        ZooChecks.atLeast(problems, "layers", layers, 0);
+        ZooChecks.positive(problems, "heads", heads);
+        ZooChecks.positive(problems, "ffn-dim", ffnDim);
+        ZooChecks.positive(problems, "max-length", maxLength);
+        ZooChecks.atLeast(problems, "classes", classes, 2);
+        if (dim > 0 && heads > 0 && dim % heads != 0) {
+            problems.add("heads (" + heads + ") must divide dim (" + dim + ")");
+        }
+        ZooChecks.throwIfAny("text-classifier", problems);
+    }
+
+    /** A small model that trains in minutes on two cores: vocab 2000, dim 64, 2 layers, 4 heads, length 64, 2 classes. */
+    public static TextClassifier defaults() {
+        return new TextClassifier(2000, 64, 2, 4, 256, 64, 2, 42);
+    }
+
+    public ModelGraph build() {
+        GraphBuilder b = new GraphBuilder("text_classifier", seed);
+        Dim batch = Dim.symbolic("batch");
+        Dim sequence = Dim.symbolic("sequence");
+        String ids = b.input(INPUT_IDS, DataType.INT64, batch, sequence);
+        String mask = b.input(ATTENTION_MASK, DataType.INT64, batch, sequence);
+
+        b.group("embeddings");
+        String tokens = b.embedding("embeddings.token", ids, vocabSize, dim);
+        String positions = b.positionEmbedding("embeddings.position", ids, maxLength, dim);
+        String x = b.op("embeddings.sum", "Add", List.of(tokens, positions));
+
+        String bias = b.attentionBias("encoder.mask", mask);
+        for (int i = 1; i <= layers; i++) {
+            String layer = "encoder.layer" + i;
+            b.group(layer);
+            x = b.transformerEncoderBlock(layer, x, bias, dim, heads, ffnDim);
+        }
+        b.group("encoder.final");
+        x = b.layerNorm("encoder.final.ln", x, dim);
+        String pooled = b.maskedMeanPool("pool", x, mask);
+
+        b.group("head");
+        String logits = b.dense("head", pooled, dim, classes);
+        String probabilities = b.softmax("head.softmax", logits);
+        b.output(logits, LOGITS, DataType.FLOAT, batch, Dim.of(classes));
+        b.output(probabilities, PROBABILITIES, DataType.FLOAT, batch, Dim.of(classes));
+        return b.build();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.rsr.onnx;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.rsr.error.BackendException;
+import dev.rsr.error.DataException;
+import dev.rsr.inference.Predictor;
+import dev.rsr.ir.DataType;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.ir.TensorData;
+import dev.rsr.ir.ValueInfo;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A {@link Predictor} over one ONNX Runtime session. Thread-safe: ONNX Runtime sessions run
+ * concurrently; a read/write lock keeps {@link #close()} from freeing the session under a run.
+ * Every tensor created for a call is closed before the call returns.
+ */
+final class OrtPredictor implements Predictor {
+    private final OrtSession session;
+    private final String modelName;
+    private final List<ValueInfo> inputs;
+    private final List<ValueInfo> outputs;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    OrtPredictor(OrtSession session, ModelGraph model) {
+        this.session = session;
+        this.modelName = model.graph().name();
+        this.inputs = model.graph().feedInputs();
+        this.outputs = model.graph().outputs();
+    }
+
+    @Override
+    public List<ValueInfo> inputs() {
+        return inputs;
+    }
+
+    @Override
+    public List<ValueInfo> outputs() {
+        return outputs;
+    }
+
+    @Override
+    public Map<String, TensorData> predict(Map<String, TensorData> feeds) {
+        Predictor.checkInputs(inputs, feeds);
+        lock.readLock().lock();
+        Map<String, OnnxTensor> tensors = new HashMap<>();
+        try {
+            if (closed) {
+                throw new IllegalStateException("predictor for model '" + modelName + "' is closed");
+            }
+            for (Map.Entry<String, TensorData> e : feeds.entrySet()) {
+                tensors.put(e.getKey(), toOrt(e.getKey(), e.getValue()));
+            }
+            try (OrtSession.Result result = session.run(tensors)) {
+                Map<String, TensorData> out = new LinkedHashMap<>();
+                for (ValueInfo v : outputs) {
+                    OnnxValue value = result.get(v.name()).orElseThrow(() -> new BackendException(
+                            "ONNX Runtime returned no output '" + v.name() + "' for model '" + modelName + "'"));
+                    out.put(v.name(), fromOrt(v.name(), value));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new BackendException("ONNX Runtime failed on model '" + modelName + "': " + e.getMessage(), e);
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
+            lock.readLock().unlock();
+        }
+    }
+
+    private static OnnxTensor toOrt(String name, TensorData t) throws OrtException {
+        OnnxJavaType type = switch (t.type()) {
+            case FLOAT -> OnnxJavaType.FLOAT;
+            case DOUBLE -> OnnxJavaType.DOUBLE;
+            case INT8 -> OnnxJavaType.INT8;
+            case INT16 -> OnnxJavaType.INT16;
+            case INT32 -> OnnxJavaType.INT32;
+            case INT64 -> OnnxJavaType.INT64;
+            case BOOL -> OnnxJavaType.BOOL;
+            case UINT8 -> OnnxJavaType.UINT8;
+            case FLOAT16 -> OnnxJavaType.FLOAT16;
+            case BFLOAT16 -> OnnxJavaType.BFLOAT16;
+            default -> throw new DataException("input '" + name + "' is " + t.type().onnxName()
+                    + ", which the ONNX Runtime Java API cannot feed");
+        };
+        // TensorData is little-endian; ONNX Runtime reads native order, which is little-endian on supported CPUs.
+        assert ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+        return OnnxTensor.createTensor(OrtInferenceBackend.environment(), t.rawBuffer(), t.shape(), type);
+    }
+
+    private TensorData fromOrt(String name, OnnxValue value) {
+        if (!(value instanceof OnnxTensor tensor)) {
+            throw new BackendException("output '" + name + "' of model '" + modelName + "' is a " + value.getType()
+                    + ", not a tensor");
+        }
+        TensorInfo info = tensor.getInfo();
+        DataType type = DataType.fromOnnxCode(info.onnxType.value).orElseThrow(() -> new BackendException(
+                "output '" + name + "' of model '" + modelName + "' has element type " + info.onnxType + ", which RSR does not support"));
+        return TensorData.wrapRaw(type, info.getShape(), tensor.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                session.close();
+            }
+        } catch (OrtException e) {
+            // Nothing useful to do: the session is unusable either way.
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}
