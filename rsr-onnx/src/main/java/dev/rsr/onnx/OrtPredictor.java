@@ -13,6 +13,7 @@ import dev.rsr.ir.DataType;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.ir.ValueInfo;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -95,9 +96,11 @@ final class OrtPredictor implements Predictor {
             default -> throw new DataException("input '" + name + "' is " + t.type().onnxName()
                     + ", which the ONNX Runtime Java API cannot feed");
         };
-        // TensorData is little-endian; ONNX Runtime reads native order, which is little-endian on supported CPUs.
-        assert ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-        return OnnxTensor.createTensor(OrtInferenceBackend.environment(), t.rawBuffer(), t.shape(), type);
+        // ONNX Runtime's Java API mishandles heap byte buffers of wider types; a direct buffer is
+        // used as is. TensorData is little-endian, the native order of every supported CPU.
+        ByteBuffer direct = ByteBuffer.allocateDirect(t.byteSize()).order(ByteOrder.nativeOrder());
+        direct.put(t.rawBuffer()).flip();
+        return OnnxTensor.createTensor(OrtInferenceBackend.environment(), direct, t.shape(), type);
     }
 
     private TensorData fromOrt(String name, OnnxValue value) {
@@ -106,9 +109,15 @@ final class OrtPredictor implements Predictor {
                     + ", not a tensor");
         }
         TensorInfo info = tensor.getInfo();
-        DataType type = DataType.fromOnnxCode(info.onnxType.value).orElseThrow(() -> new BackendException(
+        DataType type = dataType(info.onnxType).orElseThrow(() -> new BackendException(
                 "output '" + name + "' of model '" + modelName + "' has element type " + info.onnxType + ", which RSR does not support"));
         return TensorData.wrapRaw(type, info.getShape(), tensor.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** ONNX Runtime's enum numbers its types its own way; its names match ONNX's. */
+    private static java.util.Optional<DataType> dataType(TensorInfo.OnnxTensorType ortType) {
+        String name = ortType.name().substring("ONNX_TENSOR_ELEMENT_DATA_TYPE_".length());
+        return java.util.Arrays.stream(DataType.values()).filter(t -> t.name().equals(name)).findFirst();
     }
 
     @Override
