@@ -72,7 +72,7 @@ public final class PluginRegistry<T extends NamedProvider> {
     }
 
     /** "com.example.Foo (from foo.jar)". */
-    static String origin(Object provider) {
+    public static String origin(Object provider) {
         String where = "unknown location";
         var source = provider.getClass().getProtectionDomain().getCodeSource();
         if (source != null && source.getLocation() != null) {

@@ -1,0 +1,32 @@
+package dev.rsr.spi;
+
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.ir.Node;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Computes training-time graphs and gradients for models in the IR. Found through
+ * {@link java.util.ServiceLoader}; the public no-argument constructor does no native work.
+ */
+public interface TrainingBackend extends NamedProvider {
+
+    /** The default-domain ONNX op types this backend can compile. */
+    Set<String> supportedOps();
+
+    /**
+     * The nodes of {@code model} this backend cannot compile, by op type, first node of each
+     * type as the example; empty when the whole model compiles.
+     */
+    default Map<String, Node> unsupportedOps(ModelGraph model) {
+        Map<String, Node> missing = new LinkedHashMap<>();
+        Set<String> supported = supportedOps();
+        for (Node n : model.graph().nodes()) {
+            if (!n.isDefaultDomain() || !supported.contains(n.opType())) {
+                missing.putIfAbsent(n.isDefaultDomain() ? n.opType() : n.domain() + "." + n.opType(), n);
+            }
+        }
+        return missing;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.rsr.cli;
+
+import dev.rsr.inference.InferenceOptions;
+import dev.rsr.inference.Predictor;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.onnx.OnnxFormat;
+import dev.rsr.plugin.PluginRegistry;
+import dev.rsr.spi.InferenceBackend;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that serve a model: which backend, how many threads, how much graph optimization. */
+final class ServingOptions {
+    @Option(names = "--backend", defaultValue = "onnxruntime", description = "Inference backend (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Threads inside one op; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--optimization", defaultValue = "ALL",
+            description = "Graph optimization: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    InferenceOptions.GraphOptimization optimization;
+
+    InferenceOptions inferenceOptions() {
+        return new InferenceOptions(threads, 0, optimization);
+    }
+
+    Predictor open(ModelGraph model) {
+        return PluginRegistry.discover(InferenceBackend.class).get(backend).open(model, inferenceOptions());
+    }
+
+    static ModelGraph read(Path file) {
+        return OnnxFormat.read(file);
+    }
+}
