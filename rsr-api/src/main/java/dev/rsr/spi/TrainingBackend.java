@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public interface TrainingBackend extends NamedProvider {
 
-    /** The default-domain ONNX op types this backend can compile. */
+    /** The op types this backend can compile: ONNX default-domain names, {@code domain.OpType} for others. */
     Set<String> supportedOps();
 
     /**
@@ -23,8 +23,9 @@ public interface TrainingBackend extends NamedProvider {
         Map<String, Node> missing = new LinkedHashMap<>();
         Set<String> supported = supportedOps();
         for (Node n : model.graph().nodes()) {
-            if (!n.isDefaultDomain() || !supported.contains(n.opType())) {
-                missing.putIfAbsent(n.isDefaultDomain() ? n.opType() : n.domain() + "." + n.opType(), n);
+            String key = n.isDefaultDomain() ? n.opType() : n.domain() + "." + n.opType();
+            if (!supported.contains(key)) {
+                missing.putIfAbsent(key, n);
             }
         }
         return missing;

@@ -8,7 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.rsr.error.BackendException;
 import dev.rsr.error.DataException;
-import dev.rsr.inference.Predictor;
+import dev.rsr.inference.AbstractPredictor;
 import dev.rsr.ir.DataType;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
@@ -17,67 +17,40 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A {@link Predictor} over one ONNX Runtime session. Thread-safe: ONNX Runtime sessions run
- * concurrently; a read/write lock keeps {@link #close()} from freeing the session under a run.
+ * A predictor over one ONNX Runtime session. Thread-safe: ONNX Runtime sessions run concurrently.
  * Every tensor created for a call is closed before the call returns.
  */
-final class OrtPredictor implements Predictor {
+final class OrtPredictor extends AbstractPredictor {
     private final OrtSession session;
-    private final String modelName;
-    private final List<ValueInfo> inputs;
-    private final List<ValueInfo> outputs;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed;
 
     OrtPredictor(OrtSession session, ModelGraph model) {
+        super(model.graph().name(), model.graph().feedInputs(), model.graph().outputs());
         this.session = session;
-        this.modelName = model.graph().name();
-        this.inputs = model.graph().feedInputs();
-        this.outputs = model.graph().outputs();
     }
 
     @Override
-    public List<ValueInfo> inputs() {
-        return inputs;
-    }
-
-    @Override
-    public List<ValueInfo> outputs() {
-        return outputs;
-    }
-
-    @Override
-    public Map<String, TensorData> predict(Map<String, TensorData> feeds) {
-        Predictor.checkInputs(inputs, feeds);
-        lock.readLock().lock();
+    protected Map<String, TensorData> run(Map<String, TensorData> feeds) {
         Map<String, OnnxTensor> tensors = new HashMap<>();
         try {
-            if (closed) {
-                throw new IllegalStateException("predictor for model '" + modelName + "' is closed");
-            }
             for (Map.Entry<String, TensorData> e : feeds.entrySet()) {
                 tensors.put(e.getKey(), toOrt(e.getKey(), e.getValue()));
             }
             try (OrtSession.Result result = session.run(tensors)) {
                 Map<String, TensorData> out = new LinkedHashMap<>();
-                for (ValueInfo v : outputs) {
+                for (ValueInfo v : outputs()) {
                     OnnxValue value = result.get(v.name()).orElseThrow(() -> new BackendException(
-                            "ONNX Runtime returned no output '" + v.name() + "' for model '" + modelName + "'"));
+                            "ONNX Runtime returned no output '" + v.name() + "' for model '" + modelName() + "'"));
                     out.put(v.name(), fromOrt(v.name(), value));
                 }
                 return out;
             }
         } catch (OrtException e) {
-            throw new BackendException("ONNX Runtime failed on model '" + modelName + "': " + e.getMessage(), e);
+            throw new BackendException("ONNX Runtime failed on model '" + modelName() + "': " + e.getMessage(), e);
         } finally {
             tensors.values().forEach(OnnxTensor::close);
-            lock.readLock().unlock();
         }
     }
 
@@ -105,12 +78,12 @@ final class OrtPredictor implements Predictor {
 
     private TensorData fromOrt(String name, OnnxValue value) {
         if (!(value instanceof OnnxTensor tensor)) {
-            throw new BackendException("output '" + name + "' of model '" + modelName + "' is a " + value.getType()
+            throw new BackendException("output '" + name + "' of model '" + modelName() + "' is a " + value.getType()
                     + ", not a tensor");
         }
         TensorInfo info = tensor.getInfo();
         DataType type = dataType(info.onnxType).orElseThrow(() -> new BackendException(
-                "output '" + name + "' of model '" + modelName + "' has element type " + info.onnxType + ", which RSR does not support"));
+                "output '" + name + "' of model '" + modelName() + "' has element type " + info.onnxType + ", which RSR does not support"));
         return TensorData.wrapRaw(type, info.getShape(), tensor.getByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
     }
 
@@ -121,17 +94,11 @@ final class OrtPredictor implements Predictor {
     }
 
     @Override
-    public void close() {
-        lock.writeLock().lock();
+    protected void release() {
         try {
-            if (!closed) {
-                closed = true;
-                session.close();
-            }
+            session.close();
         } catch (OrtException e) {
             // Nothing useful to do: the session is unusable either way.
-        } finally {
-            lock.writeLock().unlock();
         }
     }
 }

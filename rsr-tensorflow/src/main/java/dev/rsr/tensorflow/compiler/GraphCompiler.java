@@ -1,0 +1,269 @@
+package dev.rsr.tensorflow.compiler;
+
+import dev.rsr.error.ModelException;
+import dev.rsr.ir.Attribute;
+import dev.rsr.ir.DataType;
+import dev.rsr.ir.Dim;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.ir.Node;
+import dev.rsr.ir.TensorData;
+import dev.rsr.ir.ValueInfo;
+import dev.rsr.tensorflow.TfTensors;
+import dev.rsr.tensorflow.spi.ConversionContext;
+import dev.rsr.tensorflow.spi.OpConverter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.OperationBuilder;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Compiles a {@link ModelGraph} into a TensorFlow graph, one {@link OpConverter} per node.
+ * Unsupported ops are reported, all of them, before any native work; a converter's failure or a
+ * TensorFlow shape error names the node at fault.
+ */
+public final class GraphCompiler {
+    private static final Pattern INVALID_NAME_CHARS = Pattern.compile("[^A-Za-z0-9_.\\-]");
+
+    private final ConverterRegistry converters;
+
+    public GraphCompiler(ConverterRegistry converters) {
+        this.converters = converters;
+    }
+
+    /**
+     * @param trainable which floating-point initializers become variables; the others (and every
+     *                  integer initializer) become constants
+     */
+    public CompiledModel compile(ModelGraph model, java.util.function.Predicate<String> trainable) {
+        model.validate();
+        converters.requireAllSupported(model);
+        Graph graph = new Graph();
+        try {
+            return build(model, graph, trainable);
+        } catch (RuntimeException e) {
+            graph.close();
+            throw e;
+        }
+    }
+
+    /** Every floating-point initializer becomes a variable. */
+    public CompiledModel compile(ModelGraph model) {
+        return compile(model, name -> true);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private CompiledModel build(ModelGraph model, Graph graph, java.util.function.Predicate<String> trainable) {
+        Ops tf = Ops.create(graph);
+        Map<String, Output<?>> values = new HashMap<>();
+        Map<String, TensorData> constants = new HashMap<>();
+        Map<String, Output<?>> inputs = new LinkedHashMap<>();
+        Map<String, CompiledModel.Parameter> parameters = new LinkedHashMap<>();
+
+        for (ValueInfo in : model.graph().feedInputs()) {
+            Class<? extends TType> type = TfTensors.tfClass(in.type(), "input '" + in.name() + "'");
+            Output<?> p = tf.withName(opName("input/" + in.name())).placeholder((Class) type,
+                    Placeholder.shape(tfShape(in))).output();
+            inputs.put(in.name(), p);
+            values.put(in.name(), p);
+        }
+        for (Map.Entry<String, TensorData> e : model.graph().initializers().entrySet()) {
+            String name = e.getKey();
+            TensorData value = e.getValue();
+            if (value.type().isFloatingPoint() && trainable.test(name)) {
+                Class<? extends TType> type = TfTensors.tfClass(value.type(), "initializer '" + name + "'");
+                Ops scoped = tf.withSubScope(opName("param/" + name));
+                Output<?> variable = scoped.withName("variable").variable(Shape.of(value.shape()), (Class) type).asOutput();
+                Output<?> init = scoped.withName("init_value").placeholder((Class) type, Placeholder.shape(Shape.of(value.shape()))).output();
+                org.tensorflow.Operation assign = scoped.withName("initialize").assign((Operand) variable, (Operand) init).op();
+                Output<?> read = scoped.withName("read").identity((Operand) variable).output();
+                parameters.put(name, new CompiledModel.Parameter(name, variable, read, init, assign));
+                values.put(name, read);
+            } else {
+                constants.put(name, value);
+                values.put(name, constant(tf.withName(opName("const/" + name)), value));
+            }
+        }
+        long opset = model.metadata().defaultOpset();
+        for (Node node : model.graph().nodes()) {
+            if (node.opType().equals("Constant") && node.isDefaultDomain()) {
+                constants.put(node.outputs().get(0), constantNodeValue(node));
+            }
+            Ops nodeOps = tf.withSubScope(opName(node.name().isEmpty() ? node.opType() : node.name()));
+            Context ctx = new Context(node, opset, nodeOps, values, constants);
+            List<Output<?>> outs;
+            try {
+                outs = converters.get(node).convert(ctx);
+            } catch (ModelException e) {
+                throw e;
+            } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+                throw new ModelException(node.describe() + ": TensorFlow cannot build it: " + firstLine(e.getMessage()), e);
+            }
+            for (int i = 0; i < node.outputs().size(); i++) {
+                String out = node.outputs().get(i);
+                if (out.isEmpty()) {
+                    continue;
+                }
+                if (i >= outs.size() || outs.get(i) == null) {
+                    throw new ModelException(node.describe() + ": the TensorFlow converter does not produce output " + i + " ('" + out + "')");
+                }
+                values.put(out, outs.get(i));
+            }
+        }
+        return new CompiledModel(model, graph, inputs, parameters, values);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "(no message)";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static Shape tfShape(ValueInfo v) {
+        if (!v.shape().hasRank()) {
+            return Shape.unknown();
+        }
+        long[] dims = new long[v.shape().rank()];
+        for (int i = 0; i < dims.length; i++) {
+            Dim d = v.shape().dim(i);
+            dims[i] = d.isFixed() ? d.size() : Shape.UNKNOWN_SIZE;
+        }
+        return Shape.of(dims);
+    }
+
+    /** A TensorFlow-legal op name for an IR name. */
+    static String opName(String name) {
+        String clean = INVALID_NAME_CHARS.matcher(name).replaceAll("_");
+        while (clean.startsWith("_") || clean.startsWith("-")) {
+            clean = clean.substring(1);
+        }
+        return clean.isEmpty() ? "op" : clean;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Output<?> constant(Ops tf, TensorData value) {
+        Class<? extends TType> type = TfTensors.tfClass(value.type(), "a constant");
+        return tf.constant((Class) type, Shape.of(value.shape()),
+                org.tensorflow.ndarray.buffer.DataBuffers.of(value.rawBytes(), true, false)).asOutput();
+    }
+
+    /** The value of a Constant node, from whichever attribute holds it. */
+    public static TensorData constantNodeValue(Node node) {
+        for (Attribute a : node.attributes().values()) {
+            switch (a.name()) {
+                case "value":
+                    return a.asTensor();
+                case "value_float":
+                    return TensorData.scalarFloat(a.asFloat());
+                case "value_int":
+                    return TensorData.scalarLong(a.asInt());
+                case "value_floats": {
+                    float[] f = a.asFloats();
+                    return TensorData.ofFloats(new long[] {f.length}, f);
+                }
+                case "value_ints":
+                    return TensorData.vectorOfLongs(a.asInts());
+                default:
+                    break;
+            }
+        }
+        throw new ModelException(node.describe() + ": has no value attribute the TensorFlow backend supports "
+                + "(value, value_float, value_int, value_floats, value_ints)");
+    }
+
+    /** The converter's view of one node. */
+    private static final class Context implements ConversionContext {
+        private final Node node;
+        private final long opset;
+        private final Ops tf;
+        private final Map<String, Output<?>> values;
+        private final Map<String, TensorData> constants;
+
+        Context(Node node, long opset, Ops tf, Map<String, Output<?>> values, Map<String, TensorData> constants) {
+            this.node = node;
+            this.opset = opset;
+            this.tf = tf;
+            this.values = values;
+            this.constants = constants;
+        }
+
+        @Override
+        public Node node() {
+            return node;
+        }
+
+        @Override
+        public long opset() {
+            return opset;
+        }
+
+        @Override
+        public Ops tf() {
+            return tf;
+        }
+
+        @Override
+        public boolean hasInput(int i) {
+            return i < node.inputs().size() && !node.inputs().get(i).isEmpty();
+        }
+
+        @Override
+        public Output<?> input(int i) {
+            if (!hasInput(i)) {
+                throw error("input " + i + " is required");
+            }
+            return values.get(node.inputs().get(i));
+        }
+
+        @Override
+        public Optional<TensorData> constantInput(int i) {
+            return hasInput(i) ? Optional.ofNullable(constants.get(node.inputs().get(i))) : Optional.empty();
+        }
+
+        @Override
+        public OperationBuilder op(String tfOpType) {
+            return tf.scope().opBuilder(tfOpType, tfOpType);
+        }
+
+        @Override
+        public Output<?> constant(TensorData value) {
+            return GraphCompiler.constant(tf, value);
+        }
+
+        @Override
+        public Output<?> scalar(double value, DataType type) {
+            return constant(switch (type) {
+                case FLOAT -> TensorData.scalarFloat((float) value);
+                case DOUBLE -> TensorData.ofDoubles(new long[0], value);
+                case INT64 -> TensorData.scalarLong((long) value);
+                case INT32 -> TensorData.ofInts(new long[0], (int) value);
+                default -> throw error("no scalar constant of type " + type.onnxName());
+            });
+        }
+
+        @Override
+        public DataType typeOf(Output<?> value) {
+            return TfTensors.fromTf(value.dataType());
+        }
+
+        @Override
+        public int rank(Output<?> value) {
+            Shape s = value.shape();
+            if (s.isUnknown()) {
+                throw error("TensorFlow cannot infer the rank of " + value.name() + "; declare input shapes in the model");
+            }
+            return s.numDimensions();
+        }
+    }
+}

@@ -1,0 +1,533 @@
+package dev.rsr.tensorflow.ops;
+
+import static dev.rsr.tensorflow.ops.Tf.builder;
+import static dev.rsr.tensorflow.ops.Tf.op;
+
+import dev.rsr.ir.Attribute;
+import dev.rsr.ir.DataType;
+import dev.rsr.ir.Node;
+import dev.rsr.ir.TensorData;
+import dev.rsr.tensorflow.compiler.GraphCompiler;
+import dev.rsr.tensorflow.spi.ConversionContext;
+import dev.rsr.tensorflow.spi.OpConverter;
+import dev.rsr.tensorflow.spi.OpConverterProvider;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Output;
+
+/**
+ * The built-in ONNX → TensorFlow converters: arithmetic, activations, normalization, shape
+ * manipulation, reductions, comparisons, and 2-D convolution and pooling (ONNX's NCHW layout is
+ * transposed to TensorFlow's NHWC around the op, since TensorFlow's CPU kernels want NHWC).
+ */
+public final class CoreOps implements OpConverterProvider {
+    public static final String NAME = "rsr-core-ops";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Map<String, OpConverter> converters() {
+        Map<String, OpConverter> m = new LinkedHashMap<>();
+        // Elementwise binary ops with numpy broadcasting (TensorFlow broadcasts the same way).
+        m.put("Add", binary("AddV2"));
+        m.put("Sub", binary("Sub"));
+        m.put("Mul", binary("Mul"));
+        m.put("Div", c -> List.of(op(c, c.typeOf(c.input(0)).isFloatingPoint() ? "RealDiv" : "TruncateDiv", c.input(0), c.input(1))));
+        m.put("Pow", c -> List.of(op(c, "Pow", c.input(0), Tf.cast(c, c.input(1), c.typeOf(c.input(0))))));
+        m.put("Max", variadic("Maximum"));
+        m.put("Min", variadic("Minimum"));
+        m.put("Equal", binary("Equal"));
+        m.put("Less", binary("Less"));
+        m.put("Greater", binary("Greater"));
+        m.put("Where", c -> List.of(op(c, "SelectV2", c.input(0), c.input(1), c.input(2))));
+        // Elementwise unary ops.
+        for (String[] pair : new String[][] {{"Sqrt", "Sqrt"}, {"Neg", "Neg"}, {"Abs", "Abs"}, {"Exp", "Exp"}, {"Log", "Log"},
+                {"Relu", "Relu"}, {"Tanh", "Tanh"}, {"Sigmoid", "Sigmoid"}, {"Erf", "Erf"}, {"Identity", "Identity"},
+                {"Reciprocal", "Reciprocal"}, {"Floor", "Floor"}, {"Ceil", "Ceil"}, {"Not", "LogicalNot"}}) {
+            m.put(pair[0], unary(pair[1]));
+        }
+        m.put("LeakyRelu", c -> List.of(builder(c, "LeakyRelu", c.input(0))
+                .setAttr("alpha", c.node().floatAttribute("alpha", 0.01f)).build().output(0)));
+        m.put("Softmax", c -> List.of(softmax(c, "Softmax")));
+        m.put("LogSoftmax", c -> List.of(softmax(c, "LogSoftmax")));
+        m.put("Dropout", CoreOps::dropout);
+        m.put("Constant", c -> List.of(c.constant(GraphCompiler.constantNodeValue(c.node()))));
+        m.put("Cast", c -> List.of(Tf.cast(c, c.input(0), dataType(c, c.node().intAttribute("to", 0)))));
+        // Linear algebra and normalization.
+        m.put("MatMul", CoreOps::matMul);
+        m.put("Gemm", CoreOps::gemm);
+        m.put("LayerNormalization", CoreOps::layerNorm);
+        m.put("BatchNormalization", CoreOps::batchNorm);
+        m.put("Gather", CoreOps::gather);
+        // Shapes.
+        m.put("Shape", CoreOps::shape);
+        m.put("Reshape", CoreOps::reshape);
+        m.put("Transpose", CoreOps::transpose);
+        m.put("Concat", c -> {
+            Output<?>[] values = new Output<?>[c.node().inputs().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = c.input(i);
+            }
+            return List.of(builder(c, "ConcatV2").addInputList(values).addInput(c.scalar(c.node().intAttribute("axis", 0), DataType.INT64))
+                    .build().output(0));
+        });
+        m.put("Split", CoreOps::split);
+        m.put("Slice", CoreOps::slice);
+        m.put("Unsqueeze", CoreOps::unsqueeze);
+        m.put("Squeeze", CoreOps::squeeze);
+        m.put("Flatten", CoreOps::flatten);
+        m.put("Expand", c -> {
+            Output<?> target = op(c, "BroadcastArgs", Tf.shape(c, c.input(0)), Tf.cast(c, c.input(1), DataType.INT64));
+            return List.of(op(c, "BroadcastTo", c.input(0), target));
+        });
+        // Reductions.
+        m.put("ReduceMean", reduce("Mean", 18));
+        m.put("ReduceSum", reduce("Sum", 13));
+        m.put("ReduceMax", reduce("Max", 18));
+        m.put("ReduceMin", reduce("Min", 18));
+        // Convolution and pooling (2-D, NCHW).
+        m.put("Conv", CoreOps::conv);
+        m.put("MaxPool", c -> pool(c, true));
+        m.put("AveragePool", c -> pool(c, false));
+        m.put("GlobalAveragePool", c -> {
+            int rank = c.rank(c.input(0));
+            return List.of(builder(c, "Mean", c.input(0), c.longs(Tf.range(2, rank))).setAttr("keep_dims", true).build().output(0));
+        });
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static OpConverter unary(String tfOp) {
+        return c -> List.of(op(c, tfOp, c.input(0)));
+    }
+
+    private static OpConverter binary(String tfOp) {
+        return c -> List.of(op(c, tfOp, c.input(0), c.input(1)));
+    }
+
+    /** Max/Min take any number of inputs in ONNX. */
+    private static OpConverter variadic(String tfOp) {
+        return c -> {
+            Output<?> acc = c.input(0);
+            for (int i = 1; i < c.node().inputs().size(); i++) {
+                acc = op(c, tfOp, acc, c.input(i));
+            }
+            return List.of(acc);
+        };
+    }
+
+    private static DataType dataType(ConversionContext c, long onnxCode) {
+        return DataType.fromOnnxCode((int) onnxCode).orElseThrow(() -> c.error("unsupported target type " + onnxCode));
+    }
+
+    private static List<Output<?>> dropout(ConversionContext c) {
+        Output<?> x = op(c, "Identity", c.input(0));
+        if (c.node().outputs().size() > 1 && !c.node().outputs().get(1).isEmpty()) {
+            Output<?> mask = op(c, "Fill", Tf.shape(c, x), c.constant(TensorData.ofBools(new long[0], true)));
+            return List.of(x, mask);
+        }
+        return List.of(x);
+    }
+
+    /** Opset >= 13: along one axis. Before: over the dimensions from axis on, as if flattened to 2-D. */
+    private static Output<?> softmax(ConversionContext c, String tfOp) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        if (c.opset() < 13) {
+            int axis = Tf.axis(c.node().intAttribute("axis", 1), rank);
+            Output<?> shape = Tf.shape(c, x);
+            Output<?> outer = builder(c, "Prod", Tf.slice1d(c, shape, 0, (long) axis), c.longs(0)).setAttr("keep_dims", true).build().output(0);
+            Output<?> flat = Tf.reshape(c, x, op(c, "ConcatV2", outer, c.longs(-1), c.scalar(0, DataType.INT64)));
+            return Tf.reshape(c, op(c, tfOp, flat), shape);
+        }
+        int axis = Tf.axis(c.node().intAttribute("axis", -1), rank);
+        if (axis == rank - 1) {
+            return op(c, tfOp, x);
+        }
+        long[] perm = Tf.range(0, rank);
+        perm[axis] = rank - 1;
+        perm[rank - 1] = axis;
+        return Tf.transpose(c, op(c, tfOp, Tf.transpose(c, x, perm)), perm);
+    }
+
+    private static List<Output<?>> matMul(ConversionContext c) {
+        Output<?> a = c.input(0);
+        Output<?> b = c.input(1);
+        int ra = c.rank(a);
+        int rb = c.rank(b);
+        if (ra < 2 || rb < 2) {
+            throw c.error("MatMul with a 1-D operand is not supported by the TensorFlow backend (ranks " + ra + ", " + rb + ")");
+        }
+        return List.of(op(c, ra == 2 && rb == 2 ? "MatMul" : "BatchMatMulV2", a, b));
+    }
+
+    private static List<Output<?>> gemm(ConversionContext c) {
+        Node n = c.node();
+        Output<?> y = builder(c, "MatMul", c.input(0), c.input(1))
+                .setAttr("transpose_a", n.intAttribute("transA", 0) != 0)
+                .setAttr("transpose_b", n.intAttribute("transB", 0) != 0).build().output(0);
+        DataType type = c.typeOf(y);
+        float alpha = n.floatAttribute("alpha", 1f);
+        if (alpha != 1f) {
+            y = op(c, "Mul", y, c.scalar(alpha, type));
+        }
+        if (c.hasInput(2)) {
+            Output<?> bias = c.input(2);
+            float beta = n.floatAttribute("beta", 1f);
+            if (beta != 1f) {
+                bias = op(c, "Mul", bias, c.scalar(beta, type));
+            }
+            y = op(c, "AddV2", y, bias);
+        }
+        return List.of(y);
+    }
+
+    private static List<Output<?>> layerNorm(ConversionContext c) {
+        if (c.node().outputs().size() > 1 && c.node().outputs().stream().skip(1).anyMatch(s -> !s.isEmpty())) {
+            throw c.error("the Mean and InvStdDev outputs are not supported by the TensorFlow backend");
+        }
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        int axis = Tf.axis(c.node().intAttribute("axis", -1), rank);
+        Output<?> axes = c.longs(Tf.range(axis, rank));
+        Output<?> mean = builder(c, "Mean", x, axes).setAttr("keep_dims", true).build().output(0);
+        Output<?> centered = op(c, "Sub", x, mean);
+        Output<?> variance = builder(c, "Mean", op(c, "Mul", centered, centered), axes).setAttr("keep_dims", true).build().output(0);
+        Output<?> eps = c.scalar(c.node().floatAttribute("epsilon", 1e-5f), c.typeOf(x));
+        Output<?> y = op(c, "Mul", op(c, "Mul", centered, op(c, "Rsqrt", op(c, "AddV2", variance, eps))), c.input(1));
+        if (c.hasInput(2)) {
+            y = op(c, "AddV2", y, c.input(2));
+        }
+        return List.of(y);
+    }
+
+    private static List<Output<?>> batchNorm(ConversionContext c) {
+        if (c.node().intAttribute("training_mode", 0) != 0
+                || c.node().outputs().stream().skip(1).anyMatch(s -> !s.isEmpty())) {
+            throw c.error("only inference-mode BatchNormalization (one output) is supported by the TensorFlow backend");
+        }
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        long[] paramShape = new long[rank];
+        Arrays.fill(paramShape, 1);
+        paramShape[1] = -1;
+        Output<?> shape = c.longs(paramShape);
+        Output<?> eps = c.scalar(c.node().floatAttribute("epsilon", 1e-5f), c.typeOf(x));
+        Output<?> scale = op(c, "Mul", c.input(1), op(c, "Rsqrt", op(c, "AddV2", c.input(4), eps)));
+        Output<?> shifted = op(c, "Sub", x, Tf.reshape(c, c.input(3), shape));
+        return List.of(op(c, "AddV2", op(c, "Mul", shifted, Tf.reshape(c, scale, shape)), Tf.reshape(c, c.input(2), shape)));
+    }
+
+    private static List<Output<?>> gather(ConversionContext c) {
+        Output<?> data = c.input(0);
+        Output<?> indices = c.input(1);
+        int axis = Tf.axis(c.node().intAttribute("axis", 0), c.rank(data));
+        boolean nonNegative = c.constantInput(1).map(t -> {
+            for (int i = 0; i < t.elementCount(); i++) {
+                if (t.getAsDouble(i) < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }).orElse(false);
+        if (!nonNegative) {
+            // ONNX counts negative indices from the end; TensorFlow's CPU kernel rejects them.
+            DataType it = c.typeOf(indices);
+            Output<?> size = Tf.cast(c, Tf.slice1d(c, Tf.shape(c, data), axis, (long) axis + 1), it);
+            Output<?> isNegative = op(c, "Less", indices, c.scalar(0, it));
+            indices = op(c, "SelectV2", isNegative, op(c, "AddV2", indices, op(c, "Reshape", size, c.longs())), indices);
+        }
+        return List.of(op(c, "GatherV2", data, indices, c.scalar(axis, DataType.INT64)));
+    }
+
+    private static List<Output<?>> shape(ConversionContext c) {
+        Output<?> s = Tf.shape(c, c.input(0));
+        Node n = c.node();
+        if (n.attribute("start").isEmpty() && n.attribute("end").isEmpty()) {
+            return List.of(s);
+        }
+        long start = n.intAttribute("start", 0);
+        Long end = n.attribute("end").map(Attribute::asInt).orElse(null);
+        return List.of(Tf.slice1d(c, s, start, end));
+    }
+
+    private static List<Output<?>> reshape(ConversionContext c) {
+        Output<?> x = c.input(0);
+        Output<?> target = Tf.cast(c, c.input(1), DataType.INT64);
+        if (c.node().intAttribute("allowzero", 0) != 0) {
+            return List.of(Tf.reshape(c, x, target));
+        }
+        var constant = c.constantInput(1);
+        if (constant.isPresent()) {
+            long[] dims = c.constantLongs(1, "shape");
+            if (Arrays.stream(dims).noneMatch(d -> d == 0)) {
+                return List.of(Tf.reshape(c, x, target));
+            }
+        }
+        // ONNX: a 0 copies the input's size at that position. Resolve it at run time.
+        long length = target.shape().size(0);
+        if (length < 0) {
+            throw c.error("the shape input needs a static length for the TensorFlow backend");
+        }
+        // The target may be longer than the input's rank; pad the input's dims (those positions are never 0).
+        Output<?> padded = concat(c, List.of(Tf.shape(c, x), c.longs(new long[(int) length])));
+        Output<?> inputDims = Tf.slice1d(c, padded, 0, length);
+        Output<?> isZero = op(c, "Equal", target, c.scalar(0, DataType.INT64));
+        return List.of(Tf.reshape(c, x, op(c, "SelectV2", isZero, inputDims, target)));
+    }
+
+    private static List<Output<?>> transpose(ConversionContext c) {
+        Output<?> x = c.input(0);
+        long[] perm = c.node().attribute("perm").map(Attribute::asInts).orElse(null);
+        if (perm == null) {
+            int rank = c.rank(x);
+            perm = new long[rank];
+            for (int i = 0; i < rank; i++) {
+                perm[i] = rank - 1 - i;
+            }
+        }
+        return List.of(Tf.transpose(c, x, perm));
+    }
+
+    private static List<Output<?>> split(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int outputs = c.node().outputs().size();
+        int axis = Tf.axis(c.node().intAttribute("axis", 0), c.rank(x));
+        long[] sizes = null;
+        if (c.hasInput(1)) {
+            sizes = c.constantLongs(1, "split");
+        } else if (c.node().attribute("split").isPresent()) {
+            sizes = c.node().attribute("split").get().asInts();
+        }
+        Output<?> axisInput = c.constant(TensorData.ofInts(new long[0], axis));
+        var b = sizes == null ? builder(c, "Split", axisInput, x) : builder(c, "SplitV", x, c.longs(sizes), axisInput);
+        var operation = b.setAttr("num_split", (long) outputs).build();
+        List<Output<?>> out = new ArrayList<>();
+        for (int i = 0; i < outputs; i++) {
+            out.add(operation.output(i));
+        }
+        return out;
+    }
+
+    private static List<Output<?>> slice(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        Output<?> starts;
+        Output<?> ends;
+        long[] axes;
+        Output<?> steps = null;
+        if (c.opset() < 10) {
+            long[] s = c.node().attribute("starts").map(Attribute::asInts).orElseThrow(() -> c.error("missing starts"));
+            long[] e = c.node().attribute("ends").map(Attribute::asInts).orElseThrow(() -> c.error("missing ends"));
+            starts = c.longs(s);
+            ends = c.longs(e);
+            axes = c.node().attribute("axes").map(Attribute::asInts).orElse(Tf.range(0, s.length));
+        } else {
+            starts = Tf.cast(c, c.input(1), DataType.INT64);
+            ends = Tf.cast(c, c.input(2), DataType.INT64);
+            long count = starts.shape().size(0);
+            if (c.hasInput(3)) {
+                axes = c.constantLongs(3, "axes");
+            } else if (count >= 0) {
+                axes = Tf.range(0, (int) count);
+            } else {
+                throw c.error("starts needs a static length when axes are not given");
+            }
+            if (c.hasInput(4)) {
+                steps = Tf.cast(c, c.input(4), DataType.INT64);
+            }
+        }
+        // Build full-rank begin/end/stride vectors: sliced axes take their entries, the rest take everything.
+        List<Output<?>> begin = new ArrayList<>();
+        List<Output<?>> end = new ArrayList<>();
+        List<Output<?>> stride = new ArrayList<>();
+        long beginMask = 0;
+        long endMask = 0;
+        for (int d = 0; d < rank; d++) {
+            int j = -1;
+            for (int k = 0; k < axes.length; k++) {
+                if (Tf.axis(axes[k], rank) == d) {
+                    j = k;
+                }
+            }
+            if (j < 0) {
+                begin.add(c.longs(0));
+                end.add(c.longs(0));
+                stride.add(c.longs(1));
+                beginMask |= 1L << d;
+                endMask |= 1L << d;
+            } else {
+                begin.add(Tf.slice1d(c, starts, j, (long) j + 1));
+                end.add(Tf.slice1d(c, ends, j, (long) j + 1));
+                stride.add(steps == null ? c.longs(1) : Tf.slice1d(c, steps, j, (long) j + 1));
+            }
+        }
+        return List.of(builder(c, "StridedSlice", x, concat(c, begin), concat(c, end), concat(c, stride))
+                .setAttr("begin_mask", beginMask).setAttr("end_mask", endMask).build().output(0));
+    }
+
+    private static Output<?> concat(ConversionContext c, List<Output<?>> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        return builder(c, "ConcatV2").addInputList(parts.toArray(new Output<?>[0])).addInput(c.scalar(0, DataType.INT64)).build().output(0);
+    }
+
+    private static long[] axesOf(ConversionContext c, int sinceOpset) {
+        if (c.opset() >= sinceOpset) {
+            return c.hasInput(1) ? c.constantLongs(1, "axes") : null;
+        }
+        return c.node().attribute("axes").map(Attribute::asInts).orElse(null);
+    }
+
+    private static List<Output<?>> unsqueeze(ConversionContext c) {
+        Output<?> x = c.input(0);
+        long[] axes = axesOf(c, 13);
+        if (axes == null) {
+            throw c.error("axes are required");
+        }
+        int outRank = c.rank(x) + axes.length;
+        long[] normalized = Arrays.stream(axes).map(a -> Tf.axis(a, outRank)).sorted().toArray();
+        for (long a : normalized) {
+            x = op(c, "ExpandDims", x, c.scalar(a, DataType.INT64));
+        }
+        return List.of(x);
+    }
+
+    private static List<Output<?>> squeeze(ConversionContext c) {
+        long[] axes = axesOf(c, 13);
+        var b = builder(c, "Squeeze", c.input(0));
+        if (axes != null) {
+            b.setAttr("squeeze_dims", axes);
+        }
+        return List.of(b.build().output(0));
+    }
+
+    private static List<Output<?>> flatten(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int axis = Tf.axis(c.node().intAttribute("axis", 1), c.rank(x));
+        Output<?> outer = builder(c, "Prod", Tf.slice1d(c, Tf.shape(c, x), 0, (long) axis), c.longs(0))
+                .setAttr("keep_dims", true).build().output(0);
+        return List.of(Tf.reshape(c, x, concat(c, List.of(outer, c.longs(-1)))));
+    }
+
+    private static OpConverter reduce(String tfOp, int axesInputSince) {
+        return c -> {
+            Output<?> x = c.input(0);
+            long[] axes = axesOf(c, axesInputSince);
+            boolean keep = c.node().intAttribute("keepdims", 1) != 0;
+            if (axes == null || axes.length == 0) {
+                if (c.node().intAttribute("noop_with_empty_axes", 0) != 0) {
+                    return List.of(op(c, "Identity", x));
+                }
+                axes = Tf.range(0, c.rank(x));
+            }
+            return List.of(builder(c, tfOp, x, c.longs(axes)).setAttr("keep_dims", keep).build().output(0));
+        };
+    }
+
+    private static long[] ints(ConversionContext c, String name, long[] defaults) {
+        return c.node().attribute(name).map(Attribute::asInts).orElse(defaults);
+    }
+
+    private static void require2d(ConversionContext c, Output<?> x) {
+        if (c.rank(x) != 4) {
+            throw c.error("only 2-D (rank-4 NCHW) inputs are supported by the TensorFlow backend");
+        }
+    }
+
+    /** ONNX pads {@code [top, left, bottom, right]}, or derived from auto_pad; null means TensorFlow's SAME. */
+    private static long[] pads(ConversionContext c) {
+        String autoPad = c.node().attribute("auto_pad").map(Attribute::asString).orElse("NOTSET");
+        return switch (autoPad) {
+            case "NOTSET" -> ints(c, "pads", new long[] {0, 0, 0, 0});
+            case "VALID" -> new long[] {0, 0, 0, 0};
+            case "SAME_UPPER" -> null;
+            default -> throw c.error("auto_pad " + autoPad + " is not supported by the TensorFlow backend");
+        };
+    }
+
+    private static List<Output<?>> conv(ConversionContext c) {
+        Output<?> x = c.input(0);
+        require2d(c, x);
+        if (c.node().intAttribute("group", 1) != 1) {
+            throw c.error("grouped convolution (group != 1) is not supported by the TensorFlow backend");
+        }
+        long[] strides = ints(c, "strides", new long[] {1, 1});
+        long[] dilations = ints(c, "dilations", new long[] {1, 1});
+        long[] pads = pads(c);
+        Output<?> nhwc = Tf.transpose(c, x, 0, 2, 3, 1);
+        Output<?> filter = Tf.transpose(c, c.input(1), 2, 3, 1, 0);
+        var b = builder(c, "Conv2D", nhwc, filter)
+                .setAttr("strides", new long[] {1, strides[0], strides[1], 1})
+                .setAttr("dilations", new long[] {1, dilations[0], dilations[1], 1})
+                .setAttr("data_format", "NHWC");
+        if (pads == null) {
+            b.setAttr("padding", "SAME");
+        } else {
+            b.setAttr("padding", "EXPLICIT").setAttr("explicit_paddings", new long[] {0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0});
+        }
+        Output<?> y = b.build().output(0);
+        if (c.hasInput(2)) {
+            y = op(c, "AddV2", y, c.input(2));
+        }
+        return List.of(Tf.transpose(c, y, 0, 3, 1, 2));
+    }
+
+    private static List<Output<?>> pool(ConversionContext c, boolean max) {
+        Output<?> x = c.input(0);
+        require2d(c, x);
+        if (c.node().outputs().size() > 1 && !c.node().outputs().get(1).isEmpty()) {
+            throw c.error("the Indices output is not supported by the TensorFlow backend");
+        }
+        if (c.node().intAttribute("ceil_mode", 0) != 0) {
+            throw c.error("ceil_mode=1 is not supported by the TensorFlow backend");
+        }
+        long[] dilations = ints(c, "dilations", new long[] {1, 1});
+        if (dilations[0] != 1 || dilations[1] != 1) {
+            throw c.error("dilated pooling is not supported by the TensorFlow backend");
+        }
+        long[] kernel = ints(c, "kernel_shape", null);
+        if (kernel == null) {
+            throw c.error("kernel_shape is required");
+        }
+        long[] strides = ints(c, "strides", new long[] {1, 1});
+        long[] pads = pads(c);
+        Output<?> nhwc = Tf.transpose(c, x, 0, 2, 3, 1);
+        boolean padded = pads != null && Arrays.stream(pads).anyMatch(p -> p != 0);
+        String tfOp = max ? "MaxPool" : "AvgPool";
+        Output<?> y;
+        if (!padded) {
+            y = pool(c, tfOp, nhwc, kernel, strides, pads == null ? "SAME" : "VALID");
+        } else {
+            Output<?> paddings = c.constant(TensorData.ofLongs(new long[] {4, 2}, 0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0));
+            DataType type = c.typeOf(x);
+            if (max) {
+                Output<?> filled = op(c, "PadV2", nhwc, paddings, c.scalar(Double.NEGATIVE_INFINITY, type));
+                y = pool(c, tfOp, filled, kernel, strides, "VALID");
+            } else {
+                Output<?> sums = pool(c, tfOp, op(c, "Pad", nhwc, paddings), kernel, strides, "VALID");
+                if (c.node().intAttribute("count_include_pad", 0) != 0) {
+                    y = sums;
+                } else {
+                    // Average over real elements only: divide by the share of the window that is not padding.
+                    Output<?> ones = op(c, "Pad", op(c, "OnesLike", nhwc), paddings);
+                    y = op(c, "RealDiv", sums, pool(c, tfOp, ones, kernel, strides, "VALID"));
+                }
+            }
+        }
+        return List.of(Tf.transpose(c, y, 0, 3, 1, 2));
+    }
+
+    private static Output<?> pool(ConversionContext c, String tfOp, Output<?> x, long[] kernel, long[] strides, String padding) {
+        return builder(c, tfOp, x).setAttr("ksize", new long[] {1, kernel[0], kernel[1], 1})
+                .setAttr("strides", new long[] {1, strides[0], strides[1], 1})
+                .setAttr("padding", padding).setAttr("data_format", "NHWC").build().output(0);
+    }
+}

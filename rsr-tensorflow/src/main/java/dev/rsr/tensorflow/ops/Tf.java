@@ -1,0 +1,68 @@
+package dev.rsr.tensorflow.ops;
+
+import dev.rsr.ir.DataType;
+import dev.rsr.tensorflow.TfTensors;
+import dev.rsr.tensorflow.spi.ConversionContext;
+import org.tensorflow.OperationBuilder;
+import org.tensorflow.Output;
+
+/** Small helpers for building raw TensorFlow ops inside a converter. */
+final class Tf {
+    private Tf() {
+    }
+
+    static Output<?> op(ConversionContext c, String type, Output<?>... inputs) {
+        OperationBuilder b = c.op(type);
+        for (Output<?> in : inputs) {
+            b.addInput(in);
+        }
+        return b.build().output(0);
+    }
+
+    static OperationBuilder builder(ConversionContext c, String type, Output<?>... inputs) {
+        OperationBuilder b = c.op(type);
+        for (Output<?> in : inputs) {
+            b.addInput(in);
+        }
+        return b;
+    }
+
+    static Output<?> cast(ConversionContext c, Output<?> x, DataType to) {
+        if (c.typeOf(x) == to) {
+            return x;
+        }
+        return builder(c, "Cast", x).setAttr("DstT", TfTensors.tfType(to, "Cast target")).build().output(0);
+    }
+
+    /** int64 shape of x. */
+    static Output<?> shape(ConversionContext c, Output<?> x) {
+        return builder(c, "Shape", x).setAttr("out_type", org.tensorflow.proto.DataType.DT_INT64).build().output(0);
+    }
+
+    static Output<?> transpose(ConversionContext c, Output<?> x, long... perm) {
+        return op(c, "Transpose", x, c.longs(perm));
+    }
+
+    static Output<?> reshape(ConversionContext c, Output<?> x, Output<?> shape) {
+        return op(c, "Reshape", x, shape);
+    }
+
+    /** x[begin:end] of a 1-D tensor, with constant bounds; {@code end} null means to the end. */
+    static Output<?> slice1d(ConversionContext c, Output<?> x, long begin, Long end) {
+        return builder(c, "StridedSlice", x, c.longs(begin), c.longs(end == null ? 0 : end), c.longs(1))
+                .setAttr("end_mask", end == null ? 1L : 0L).build().output(0);
+    }
+
+    /** The static rank-normalized axis. */
+    static int axis(long axis, int rank) {
+        return (int) (axis < 0 ? axis + rank : axis);
+    }
+
+    static long[] range(int from, int to) {
+        long[] out = new long[Math.max(0, to - from)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = from + i;
+        }
+        return out;
+    }
+}
