@@ -74,6 +74,23 @@ public final class CompiledModel implements AutoCloseable {
         return model.graph().outputs().stream().<Output<?>>map(v -> value(v.name())).toList();
     }
 
+    /**
+     * Adds the gradient of a scalar {@code loss} with respect to the named parameters to the graph,
+     * taken at their identity reads (never at the raw variables; see the class comment).
+     */
+    public List<Output<?>> gradients(Output<?> loss, List<String> parameterNames) {
+        Output<?>[] reads = new Output<?>[parameterNames.size()];
+        for (int i = 0; i < reads.length; i++) {
+            Parameter p = parameters.get(parameterNames.get(i));
+            if (p == null) {
+                throw new IllegalArgumentException("model '" + model.graph().name() + "' has no trainable parameter '"
+                        + parameterNames.get(i) + "'");
+            }
+            reads[i] = p.read();
+        }
+        return List.of(graph.addGradients(loss, reads));
+    }
+
     @Override
     public void close() {
         graph.close();

@@ -106,7 +106,7 @@ public final class GraphCompiler {
             } catch (ModelException e) {
                 throw e;
             } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
-                throw new ModelException(node.describe() + ": TensorFlow cannot build it: " + firstLine(e.getMessage()), e);
+                throw new ModelException(node.describe() + ": TensorFlow cannot build it: " + oneLine(e.getMessage()), e);
             }
             for (int i = 0; i < node.outputs().size(); i++) {
                 String out = node.outputs().get(i);
@@ -122,12 +122,8 @@ public final class GraphCompiler {
         return new CompiledModel(model, graph, inputs, parameters, values);
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "(no message)";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+    private static String oneLine(String s) {
+        return s == null ? "(no message)" : s.strip().replaceAll("\\s*\\n\\s*", "; ");
     }
 
     private static Shape tfShape(ValueInfo v) {

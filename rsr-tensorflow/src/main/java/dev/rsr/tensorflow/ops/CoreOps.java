@@ -75,7 +75,7 @@ public final class CoreOps implements OpConverterProvider {
             for (int i = 0; i < values.length; i++) {
                 values[i] = c.input(i);
             }
-            return List.of(builder(c, "ConcatV2").addInputList(values).addInput(c.scalar(c.node().intAttribute("axis", 0), DataType.INT64))
+            return List.of(builder(c, "ConcatV2").addInputList(values).addInput(c.scalar(c.node().intAttribute("axis", 0), DataType.INT32))
                     .build().output(0));
         });
         m.put("Split", CoreOps::split);
@@ -84,7 +84,9 @@ public final class CoreOps implements OpConverterProvider {
         m.put("Squeeze", CoreOps::squeeze);
         m.put("Flatten", CoreOps::flatten);
         m.put("Expand", c -> {
-            Output<?> target = op(c, "BroadcastArgs", Tf.shape(c, c.input(0)), Tf.cast(c, c.input(1), DataType.INT64));
+            // int32 shapes: TensorFlow's BroadcastTo gradient builds int32 shapes and rejects int64 ones.
+            Output<?> inputShape = builder(c, "Shape", c.input(0)).setAttr("out_type", org.tensorflow.proto.DataType.DT_INT32).build().output(0);
+            Output<?> target = op(c, "BroadcastArgs", inputShape, Tf.cast(c, c.input(1), DataType.INT32));
             return List.of(op(c, "BroadcastTo", c.input(0), target));
         });
         // Reductions.
@@ -98,7 +100,7 @@ public final class CoreOps implements OpConverterProvider {
         m.put("AveragePool", c -> pool(c, false));
         m.put("GlobalAveragePool", c -> {
             int rank = c.rank(c.input(0));
-            return List.of(builder(c, "Mean", c.input(0), c.longs(Tf.range(2, rank))).setAttr("keep_dims", true).build().output(0));
+            return List.of(builder(c, "Mean", c.input(0), c.int32s(Tf.range(2, rank))).setAttr("keep_dims", true).build().output(0));
         });
         return Collections.unmodifiableMap(m);
     }
@@ -142,8 +144,8 @@ public final class CoreOps implements OpConverterProvider {
         if (c.opset() < 13) {
             int axis = Tf.axis(c.node().intAttribute("axis", 1), rank);
             Output<?> shape = Tf.shape(c, x);
-            Output<?> outer = builder(c, "Prod", Tf.slice1d(c, shape, 0, (long) axis), c.longs(0)).setAttr("keep_dims", true).build().output(0);
-            Output<?> flat = Tf.reshape(c, x, op(c, "ConcatV2", outer, c.longs(-1), c.scalar(0, DataType.INT64)));
+            Output<?> outer = builder(c, "Prod", Tf.slice1d(c, shape, 0, (long) axis), c.int32s(0)).setAttr("keep_dims", true).build().output(0);
+            Output<?> flat = Tf.reshape(c, x, concat(c, List.of(outer, c.longs(-1))));
             return Tf.reshape(c, op(c, tfOp, flat), shape);
         }
         int axis = Tf.axis(c.node().intAttribute("axis", -1), rank);
@@ -195,7 +197,7 @@ public final class CoreOps implements OpConverterProvider {
         Output<?> x = c.input(0);
         int rank = c.rank(x);
         int axis = Tf.axis(c.node().intAttribute("axis", -1), rank);
-        Output<?> axes = c.longs(Tf.range(axis, rank));
+        Output<?> axes = c.int32s(Tf.range(axis, rank));
         Output<?> mean = builder(c, "Mean", x, axes).setAttr("keep_dims", true).build().output(0);
         Output<?> centered = op(c, "Sub", x, mean);
         Output<?> variance = builder(c, "Mean", op(c, "Mul", centered, centered), axes).setAttr("keep_dims", true).build().output(0);
@@ -243,7 +245,7 @@ public final class CoreOps implements OpConverterProvider {
             Output<?> isNegative = op(c, "Less", indices, c.scalar(0, it));
             indices = op(c, "SelectV2", isNegative, op(c, "AddV2", indices, op(c, "Reshape", size, c.longs())), indices);
         }
-        return List.of(op(c, "GatherV2", data, indices, c.scalar(axis, DataType.INT64)));
+        return List.of(op(c, "GatherV2", data, indices, c.scalar(axis, DataType.INT32)));
     }
 
     private static List<Output<?>> shape(ConversionContext c) {
@@ -325,12 +327,12 @@ public final class CoreOps implements OpConverterProvider {
         if (c.opset() < 10) {
             long[] s = c.node().attribute("starts").map(Attribute::asInts).orElseThrow(() -> c.error("missing starts"));
             long[] e = c.node().attribute("ends").map(Attribute::asInts).orElseThrow(() -> c.error("missing ends"));
-            starts = c.longs(s);
-            ends = c.longs(e);
+            starts = int32Index(c, c.longs(s));
+            ends = int32Index(c, c.longs(e));
             axes = c.node().attribute("axes").map(Attribute::asInts).orElse(Tf.range(0, s.length));
         } else {
-            starts = Tf.cast(c, c.input(1), DataType.INT64);
-            ends = Tf.cast(c, c.input(2), DataType.INT64);
+            starts = int32Index(c, c.input(1));
+            ends = int32Index(c, c.input(2));
             long count = starts.shape().size(0);
             if (c.hasInput(3)) {
                 axes = c.constantLongs(3, "axes");
@@ -340,7 +342,7 @@ public final class CoreOps implements OpConverterProvider {
                 throw c.error("starts needs a static length when axes are not given");
             }
             if (c.hasInput(4)) {
-                steps = Tf.cast(c, c.input(4), DataType.INT64);
+                steps = int32Index(c, c.input(4));
             }
         }
         // Build full-rank begin/end/stride vectors: sliced axes take their entries, the rest take everything.
@@ -357,26 +359,37 @@ public final class CoreOps implements OpConverterProvider {
                 }
             }
             if (j < 0) {
-                begin.add(c.longs(0));
-                end.add(c.longs(0));
-                stride.add(c.longs(1));
+                begin.add(c.int32s(0));
+                end.add(c.int32s(0));
+                stride.add(c.int32s(1));
                 beginMask |= 1L << d;
                 endMask |= 1L << d;
             } else {
                 begin.add(Tf.slice1d(c, starts, j, (long) j + 1));
                 end.add(Tf.slice1d(c, ends, j, (long) j + 1));
-                stride.add(steps == null ? c.longs(1) : Tf.slice1d(c, steps, j, (long) j + 1));
+                stride.add(steps == null ? c.int32s(1) : Tf.slice1d(c, steps, j, (long) j + 1));
             }
         }
         return List.of(builder(c, "StridedSlice", x, concat(c, begin), concat(c, end), concat(c, stride))
                 .setAttr("begin_mask", beginMask).setAttr("end_mask", endMask).build().output(0));
     }
 
+    /**
+     * Slice bounds as int32, clamped first: TensorFlow's StridedSlice gradient needs int32
+     * indices, and ONNX writes "to the end" as INT64_MAX.
+     */
+    private static Output<?> int32Index(ConversionContext c, Output<?> index) {
+        Output<?> wide = Tf.cast(c, index, DataType.INT64);
+        Output<?> clamped = op(c, "Maximum", op(c, "Minimum", wide, c.scalar(Integer.MAX_VALUE, DataType.INT64)),
+                c.scalar(Integer.MIN_VALUE, DataType.INT64));
+        return Tf.cast(c, clamped, DataType.INT32);
+    }
+
     private static Output<?> concat(ConversionContext c, List<Output<?>> parts) {
         if (parts.size() == 1) {
             return parts.get(0);
         }
-        return builder(c, "ConcatV2").addInputList(parts.toArray(new Output<?>[0])).addInput(c.scalar(0, DataType.INT64)).build().output(0);
+        return builder(c, "ConcatV2").addInputList(parts.toArray(new Output<?>[0])).addInput(c.scalar(0, DataType.INT32)).build().output(0);
     }
 
     private static long[] axesOf(ConversionContext c, int sinceOpset) {
@@ -395,7 +408,7 @@ public final class CoreOps implements OpConverterProvider {
         int outRank = c.rank(x) + axes.length;
         long[] normalized = Arrays.stream(axes).map(a -> Tf.axis(a, outRank)).sorted().toArray();
         for (long a : normalized) {
-            x = op(c, "ExpandDims", x, c.scalar(a, DataType.INT64));
+            x = op(c, "ExpandDims", x, c.scalar(a, DataType.INT32));
         }
         return List.of(x);
     }
@@ -412,7 +425,7 @@ public final class CoreOps implements OpConverterProvider {
     private static List<Output<?>> flatten(ConversionContext c) {
         Output<?> x = c.input(0);
         int axis = Tf.axis(c.node().intAttribute("axis", 1), c.rank(x));
-        Output<?> outer = builder(c, "Prod", Tf.slice1d(c, Tf.shape(c, x), 0, (long) axis), c.longs(0))
+        Output<?> outer = builder(c, "Prod", Tf.slice1d(c, Tf.shape(c, x), 0, (long) axis), c.int32s(0))
                 .setAttr("keep_dims", true).build().output(0);
         return List.of(Tf.reshape(c, x, concat(c, List.of(outer, c.longs(-1)))));
     }
@@ -428,7 +441,7 @@ public final class CoreOps implements OpConverterProvider {
                 }
                 axes = Tf.range(0, c.rank(x));
             }
-            return List.of(builder(c, tfOp, x, c.longs(axes)).setAttr("keep_dims", keep).build().output(0));
+            return List.of(builder(c, tfOp, x, c.int32s(axes)).setAttr("keep_dims", keep).build().output(0));
         };
     }
 
@@ -463,16 +476,16 @@ public final class CoreOps implements OpConverterProvider {
         long[] dilations = ints(c, "dilations", new long[] {1, 1});
         long[] pads = pads(c);
         Output<?> nhwc = Tf.transpose(c, x, 0, 2, 3, 1);
+        if (pads != null && Arrays.stream(pads).anyMatch(p -> p != 0)) {
+            // A Pad op, not Conv2D's EXPLICIT padding: TensorFlow's Conv2D gradient loses explicit paddings.
+            nhwc = op(c, "Pad", nhwc, nhwcPaddings(c, pads));
+        }
         Output<?> filter = Tf.transpose(c, c.input(1), 2, 3, 1, 0);
         var b = builder(c, "Conv2D", nhwc, filter)
                 .setAttr("strides", new long[] {1, strides[0], strides[1], 1})
                 .setAttr("dilations", new long[] {1, dilations[0], dilations[1], 1})
                 .setAttr("data_format", "NHWC");
-        if (pads == null) {
-            b.setAttr("padding", "SAME");
-        } else {
-            b.setAttr("padding", "EXPLICIT").setAttr("explicit_paddings", new long[] {0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0});
-        }
+        b.setAttr("padding", pads == null ? "SAME" : "VALID");
         Output<?> y = b.build().output(0);
         if (c.hasInput(2)) {
             y = op(c, "AddV2", y, c.input(2));
@@ -506,7 +519,7 @@ public final class CoreOps implements OpConverterProvider {
         if (!padded) {
             y = pool(c, tfOp, nhwc, kernel, strides, pads == null ? "SAME" : "VALID");
         } else {
-            Output<?> paddings = c.constant(TensorData.ofLongs(new long[] {4, 2}, 0, 0, pads[0], pads[2], pads[1], pads[3], 0, 0));
+            Output<?> paddings = nhwcPaddings(c, pads);
             DataType type = c.typeOf(x);
             if (max) {
                 Output<?> filled = op(c, "PadV2", nhwc, paddings, c.scalar(Double.NEGATIVE_INFINITY, type));
@@ -523,6 +536,11 @@ public final class CoreOps implements OpConverterProvider {
             }
         }
         return List.of(Tf.transpose(c, y, 0, 3, 1, 2));
+    }
+
+    /** ONNX 2-D pads {@code [top, left, bottom, right]} as an int32 NHWC paddings matrix (int32: see {@link ConversionContext#int32s}). */
+    private static Output<?> nhwcPaddings(ConversionContext c, long[] pads) {
+        return c.constant(TensorData.ofInts(new long[] {4, 2}, 0, 0, (int) pads[0], (int) pads[2], (int) pads[1], (int) pads[3], 0, 0));
     }
 
     private static Output<?> pool(ConversionContext c, String tfOp, Output<?> x, long[] kernel, long[] strides, String padding) {

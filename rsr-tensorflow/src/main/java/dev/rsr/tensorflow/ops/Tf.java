@@ -40,7 +40,7 @@ final class Tf {
     }
 
     static Output<?> transpose(ConversionContext c, Output<?> x, long... perm) {
-        return op(c, "Transpose", x, c.longs(perm));
+        return op(c, "Transpose", x, c.int32s(perm));
     }
 
     static Output<?> reshape(ConversionContext c, Output<?> x, Output<?> shape) {

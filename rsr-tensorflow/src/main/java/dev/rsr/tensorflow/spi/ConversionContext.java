@@ -57,6 +57,18 @@ public interface ConversionContext {
         return constant(TensorData.vectorOfLongs(values));
     }
 
+    /**
+     * A 1-D int32 constant: use it for axes and permutations, since TensorFlow's gradient code
+     * for reductions and transposes builds int32 shapes and rejects int64 ones.
+     */
+    default Output<?> int32s(long... values) {
+        int[] ints = new int[values.length];
+        for (int i = 0; i < ints.length; i++) {
+            ints[i] = Math.toIntExact(values[i]);
+        }
+        return constant(TensorData.ofInts(new long[] {ints.length}, ints));
+    }
+
     /** The element type of a TensorFlow output, in IR terms. */
     DataType typeOf(Output<?> value);
 

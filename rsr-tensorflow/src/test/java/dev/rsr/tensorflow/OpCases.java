@@ -1,0 +1,157 @@
+package dev.rsr.tensorflow;
+
+import static dev.rsr.tensorflow.OpCase.constant;
+import static dev.rsr.tensorflow.OpCase.param;
+import static dev.rsr.tensorflow.OpCase.randn;
+import static dev.rsr.tensorflow.OpCase.uniform;
+
+import dev.rsr.ir.Attribute;
+import dev.rsr.ir.DataType;
+import dev.rsr.ir.TensorData;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** The op conformance table: every supported op, several attribute variants each. */
+final class OpCases {
+    private OpCases() {
+    }
+
+    private static final List<DataType> F = List.of(DataType.FLOAT);
+    private static final List<DataType> B = List.of(DataType.BOOL);
+
+    static List<OpCase> all() {
+        List<OpCase> c = new ArrayList<>();
+        // Binary arithmetic with broadcasting.
+        for (String op : List.of("Add", "Sub", "Mul")) {
+            c.add(diff(op + " same shape", op, param(randn(1, 2, 3)), param(randn(2, 2, 3))));
+            c.add(diff(op + " broadcast [2,3,4]x[4]", op, param(randn(3, 2, 3, 4)), param(randn(4, 4))));
+            c.add(diff(op + " broadcast [2,1,4]x[3,1]", op, param(randn(5, 2, 1, 4)), param(randn(6, 3, 1))));
+        }
+        c.add(diff("Div", "Div", param(randn(7, 3, 4)), param(uniform(8, 0.5f, 2f, 4))));
+        c.add(new OpCase("Div int64 truncates", "Div", 17, List.of(),
+                List.of(constant(TensorData.vectorOfLongs(7, -7, 9)), constant(TensorData.vectorOfLongs(2, 2, -4))),
+                List.of(DataType.INT64), false));
+        c.add(diff("Pow tensor exponent", "Pow", param(uniform(9, 0.5f, 2f, 3, 2)), param(uniform(10, -1f, 2f, 3, 2))));
+        c.add(diff("Pow constant 2", "Pow", param(randn(11, 4, 3)), constant(TensorData.scalarFloat(2f))));
+        c.add(diff("Max variadic", "Max", param(randn(12, 3, 4)), param(randn(13, 4)), param(randn(14, 3, 1))));
+        c.add(diff("Min", "Min", param(randn(15, 3, 4)), param(randn(16, 3, 4))));
+        // Unary.
+        for (String op : List.of("Neg", "Abs", "Exp", "Relu", "Tanh", "Sigmoid", "Erf", "Identity")) {
+            c.add(diff(op, op, param(randn(17, 3, 5))));
+        }
+        for (String op : List.of("Floor", "Ceil")) {
+            c.add(new OpCase(op, op, 17, List.of(), List.of(param(uniform(100, -3f, 3f, 7))), F, false));
+        }
+        c.add(diff("Sqrt", "Sqrt", param(uniform(18, 0.2f, 3f, 3, 4))));
+        c.add(diff("Log", "Log", param(uniform(19, 0.2f, 3f, 3, 4))));
+        c.add(diff("Reciprocal", "Reciprocal", param(uniform(20, 0.5f, 2f, 6))));
+        c.add(diff("LeakyRelu default alpha", "LeakyRelu", param(randn(21, 4, 4))));
+        c.add(diff("LeakyRelu alpha 0.3", "LeakyRelu", List.of(Attribute.of("alpha", 0.3f)), param(randn(22, 4, 4))));
+        // Softmax family.
+        c.add(diff("Softmax last axis", "Softmax", List.of(Attribute.of("axis", -1L)), param(randn(23, 2, 3, 5))));
+        c.add(diff("Softmax axis 1", "Softmax", List.of(Attribute.of("axis", 1L)), param(randn(24, 2, 3, 5))));
+        c.add(new OpCase("Softmax opset 11 axis 1 (flattened)", "Softmax", 11, List.of(Attribute.of("axis", 1L)),
+                List.of(param(randn(25, 2, 3, 5))), F, true));
+        c.add(diff("LogSoftmax axis 0", "LogSoftmax", List.of(Attribute.of("axis", 0L)), param(randn(26, 4, 3))));
+        // Linear algebra.
+        c.add(diff("MatMul 2-D", "MatMul", param(randn(27, 3, 4)), param(randn(28, 4, 5))));
+        c.add(diff("MatMul 3-D x 2-D", "MatMul", param(randn(29, 2, 3, 4)), param(randn(30, 4, 5))));
+        c.add(diff("MatMul 4-D broadcast", "MatMul", param(randn(31, 2, 1, 3, 4)), param(randn(32, 3, 4, 2))));
+        c.add(diff("Gemm plain", "Gemm", param(randn(33, 3, 4)), param(randn(34, 4, 5)), param(randn(35, 5))));
+        c.add(diff("Gemm transA transB alpha beta", "Gemm",
+                List.of(Attribute.of("transA", 1L), Attribute.of("transB", 1L), Attribute.of("alpha", 0.5f), Attribute.of("beta", 2f)),
+                param(randn(36, 4, 3)), param(randn(37, 5, 4)), param(randn(38, 3, 5))));
+        c.add(diff("Gemm without C", "Gemm", List.of(Attribute.of("transB", 1L)), param(randn(39, 3, 4)), param(randn(40, 2, 4))));
+        // Normalization.
+        c.add(diff("LayerNormalization last axis", "LayerNormalization", List.of(Attribute.of("epsilon", 1e-5f)),
+                param(randn(41, 2, 3, 6)), param(randn(42, 6)), param(randn(43, 6))));
+        c.add(diff("LayerNormalization axis 1 no bias", "LayerNormalization", List.of(Attribute.of("axis", 1L)),
+                param(randn(44, 2, 3, 4)), param(randn(45, 3, 4))));
+        c.add(diff("BatchNormalization", "BatchNormalization", List.of(Attribute.of("epsilon", 1e-3f)),
+                param(randn(46, 2, 3, 4, 4)), param(randn(47, 3)), param(randn(48, 3)), param(randn(49, 3)), param(uniform(50, 0.5f, 2f, 3))));
+        // Gather.
+        c.add(diff("Gather axis 0", "Gather", param(randn(51, 5, 3)), constant(TensorData.ofLongs(new long[] {2, 2}, 4, 0, 1, 4))));
+        c.add(diff("Gather negative indices", "Gather", param(randn(52, 5, 3)), constant(TensorData.vectorOfLongs(-1, 2, -5))));
+        c.add(diff("Gather axis 1", "Gather", List.of(Attribute.of("axis", 1L)), param(randn(53, 2, 4, 3)),
+                constant(TensorData.vectorOfLongs(3, 1))));
+        // Shapes.
+        c.add(diff("Reshape with 0 and -1", "Reshape", param(randn(54, 2, 3, 4)), constant(TensorData.vectorOfLongs(0, -1, 2))));
+        c.add(diff("Reshape longer than input", "Reshape", param(randn(55, 2, 3, 4)), constant(TensorData.vectorOfLongs(0, 0, 2, 2))));
+        c.add(diff("Transpose perm", "Transpose", List.of(Attribute.ofInts("perm", 1, 2, 0)), param(randn(56, 2, 3, 4))));
+        c.add(diff("Transpose default", "Transpose", param(randn(57, 2, 3, 4))));
+        c.add(diff("Concat axis 1", "Concat", List.of(Attribute.of("axis", 1L)), param(randn(58, 2, 1, 3)), param(randn(59, 2, 2, 3)),
+                param(randn(60, 2, 3, 3))));
+        c.add(diff("Concat axis -1", "Concat", List.of(Attribute.of("axis", -1L)), param(randn(61, 2, 2)), param(randn(62, 2, 3))));
+        c.add(new OpCase("Split equal", "Split", 17, List.of(Attribute.of("axis", 1L)), List.of(param(randn(63, 2, 6))),
+                List.of(DataType.FLOAT, DataType.FLOAT, DataType.FLOAT), true));
+        c.add(new OpCase("Split sizes", "Split", 17, List.of(Attribute.of("axis", 0L)),
+                List.of(param(randn(64, 5, 2)), constant(TensorData.vectorOfLongs(2, 3))), List.of(DataType.FLOAT, DataType.FLOAT), true));
+        c.add(diff("Slice axes and steps", "Slice", param(randn(65, 4, 6, 3)), constant(TensorData.vectorOfLongs(1, -5)),
+                constant(TensorData.vectorOfLongs(Long.MAX_VALUE, 6)), constant(TensorData.vectorOfLongs(0, 1)),
+                constant(TensorData.vectorOfLongs(2, 2))));
+        c.add(diff("Slice without axes", "Slice", param(randn(66, 4, 5)), constant(TensorData.vectorOfLongs(1, 0)),
+                constant(TensorData.vectorOfLongs(3, -1))));
+        c.add(diff("Slice negative step", "Slice", param(randn(67, 6)), constant(TensorData.vectorOfLongs(-1)),
+                constant(TensorData.vectorOfLongs(Long.MIN_VALUE)), constant(TensorData.vectorOfLongs(0)), constant(TensorData.vectorOfLongs(-2))));
+        c.add(diff("Unsqueeze 0 and -1", "Unsqueeze", param(randn(68, 3, 2)), constant(TensorData.vectorOfLongs(0, -1))));
+        c.add(new OpCase("Unsqueeze opset 11 attribute", "Unsqueeze", 11, List.of(Attribute.ofInts("axes", 1)),
+                List.of(param(randn(69, 3, 2))), F, true));
+        c.add(diff("Squeeze axis 1", "Squeeze", param(randn(70, 3, 1, 2, 1)), constant(TensorData.vectorOfLongs(1))));
+        c.add(diff("Squeeze all", "Squeeze", param(randn(71, 3, 1, 2, 1))));
+        c.add(diff("Flatten axis 2", "Flatten", List.of(Attribute.of("axis", 2L)), param(randn(72, 2, 3, 4, 2))));
+        c.add(diff("Flatten axis 0", "Flatten", List.of(Attribute.of("axis", 0L)), param(randn(73, 2, 3))));
+        c.add(diff("Expand bidirectional", "Expand", param(randn(74, 3, 1)), constant(TensorData.vectorOfLongs(2, 1, 4))));
+        c.add(new OpCase("Shape", "Shape", 17, List.of(), List.of(param(randn(75, 2, 3, 4))), List.of(DataType.INT64), false));
+        c.add(new OpCase("Shape start end", "Shape", 17, List.of(Attribute.of("start", 1L), Attribute.of("end", -1L)),
+                List.of(param(randn(76, 2, 3, 4, 5))), List.of(DataType.INT64), false));
+        c.add(new OpCase("Constant", "Constant", 17, List.of(Attribute.of("value", randn(77, 2, 2))), List.of(), F, false));
+        c.add(new OpCase("Constant value_ints", "Constant", 17, List.of(Attribute.ofInts("value_ints", 3, 1, 4)), List.of(),
+                List.of(DataType.INT64), false));
+        // Reductions.
+        c.add(new OpCase("ReduceMean axes keepdims 0", "ReduceMean", 17, List.of(Attribute.ofInts("axes", 1), Attribute.of("keepdims", 0L)),
+                List.of(param(randn(78, 2, 3, 4))), F, true));
+        c.add(diff("ReduceSum axes input", "ReduceSum", param(randn(79, 2, 3, 4)), constant(TensorData.vectorOfLongs(-1, 0))));
+        c.add(diff("ReduceSum all", "ReduceSum", List.of(Attribute.of("keepdims", 0L)), param(randn(80, 2, 3))));
+        c.add(new OpCase("ReduceMax all axes", "ReduceMax", 17, List.of(), List.of(param(randn(81, 3, 4))), F, true));
+        c.add(new OpCase("ReduceMin axis 0", "ReduceMin", 17, List.of(Attribute.ofInts("axes", 0)), List.of(param(randn(82, 3, 4))), F, true));
+        // Types, comparisons, selection.
+        c.add(diff("Cast float to double", "Cast", List.of(Attribute.of("to", 11L)), param(randn(83, 3))).withOutputs(List.of(DataType.DOUBLE), false));
+        c.add(new OpCase("Cast float to int64", "Cast", 17, List.of(Attribute.of("to", 7L)),
+                List.of(param(uniform(84, -5f, 5f, 6))), List.of(DataType.INT64), false));
+        c.add(new OpCase("Cast int64 to float", "Cast", 17, List.of(Attribute.of("to", 1L)),
+                List.of(constant(TensorData.vectorOfLongs(3, -2, 9))), F, false));
+        for (String op : List.of("Equal", "Less", "Greater")) {
+            c.add(new OpCase(op, op, 17, List.of(), List.of(param(TensorData.ofFloats(new long[] {4}, 1, 2, 3, 4)),
+                    param(TensorData.ofFloats(new long[] {4}, 1, 3, 2, 4))), B, false));
+        }
+        c.add(new OpCase("Where", "Where", 17, List.of(), List.of(constant(TensorData.ofBools(new long[] {2, 3}, true, false, true, false, false, true)),
+                param(randn(85, 2, 3)), param(randn(86, 3))), F, true));
+        c.add(new OpCase("Not", "Not", 17, List.of(), List.of(constant(TensorData.ofBools(new long[] {3}, true, false, true))), B, false));
+        c.add(diff("Dropout inference", "Dropout", param(randn(87, 3, 3))));
+        // Convolution and pooling.
+        c.add(diff("Conv pads strides bias", "Conv", List.of(Attribute.ofInts("pads", 1, 0, 1, 2), Attribute.ofInts("strides", 2, 1)),
+                param(randn(88, 2, 3, 7, 6)), param(randn(89, 4, 3, 3, 2)), param(randn(90, 4))));
+        c.add(diff("Conv dilations no bias", "Conv", List.of(Attribute.ofInts("dilations", 2, 2)),
+                param(randn(91, 1, 2, 8, 8)), param(randn(92, 3, 2, 3, 3))));
+        c.add(diff("Conv SAME_UPPER", "Conv", List.of(Attribute.of("auto_pad", "SAME_UPPER")),
+                param(randn(93, 1, 2, 5, 5)), param(randn(94, 2, 2, 3, 3))));
+        c.add(diff("MaxPool pads", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("pads", 1, 1, 1, 1),
+                Attribute.ofInts("strides", 2, 2)), param(randn(95, 1, 2, 6, 6))));
+        c.add(diff("MaxPool valid", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 2, 2)), param(randn(96, 2, 1, 4, 5))));
+        c.add(diff("AveragePool pads excluded", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("pads", 1, 1, 1, 1)),
+                param(randn(97, 1, 2, 5, 5))));
+        c.add(diff("AveragePool pads included", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 2, 3), Attribute.ofInts("pads", 0, 1, 1, 1),
+                Attribute.of("count_include_pad", 1L), Attribute.ofInts("strides", 1, 2)), param(randn(98, 1, 2, 5, 6))));
+        c.add(diff("GlobalAveragePool", "GlobalAveragePool", param(randn(99, 2, 3, 4, 5))));
+        return c;
+    }
+
+    private static OpCase diff(String label, String op, OpCase.Input... inputs) {
+        return diff(label, op, List.of(), inputs);
+    }
+
+    private static OpCase diff(String label, String op, List<Attribute> attributes, OpCase.Input... inputs) {
+        return new OpCase(label, op, 17, attributes, Arrays.asList(inputs), F, true);
+    }
+}
