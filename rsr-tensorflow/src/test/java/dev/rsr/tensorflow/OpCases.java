@@ -134,6 +134,8 @@ final class OpCases {
                 param(randn(88, 2, 3, 7, 6)), param(randn(89, 4, 3, 3, 2)), param(randn(90, 4))));
         c.add(diff("Conv dilations no bias", "Conv", List.of(Attribute.ofInts("dilations", 2, 2)),
                 param(randn(91, 1, 2, 8, 8)), param(randn(92, 3, 2, 3, 3))));
+        c.add(diff("Conv dilations odd size with pads", "Conv", List.of(Attribute.ofInts("dilations", 2, 3), Attribute.ofInts("pads", 1, 2, 0, 1)),
+                param(randn(101, 1, 2, 7, 9)), param(randn(102, 2, 2, 2, 3)), param(randn(103, 2))));
         c.add(diff("Conv SAME_UPPER", "Conv", List.of(Attribute.of("auto_pad", "SAME_UPPER")),
                 param(randn(93, 1, 2, 5, 5)), param(randn(94, 2, 2, 3, 3))));
         c.add(diff("MaxPool pads", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("pads", 1, 1, 1, 1),

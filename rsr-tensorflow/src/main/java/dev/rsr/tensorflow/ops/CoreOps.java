@@ -481,12 +481,31 @@ public final class CoreOps implements OpConverterProvider {
             nhwc = op(c, "Pad", nhwc, nhwcPaddings(c, pads));
         }
         Output<?> filter = Tf.transpose(c, c.input(1), 2, 3, 1, 0);
+        boolean dilated = dilations[0] != 1 || dilations[1] != 1;
+        long[] extra = null;
+        if (dilated) {
+            // TensorFlow's dilated Conv2D gradient crashes in oneDNN; convolve the dilation phases
+            // separately instead (SpaceToBatchND -> Conv2D -> BatchToSpaceND), as tf.nn.convolution does.
+            if (pads == null || strides[0] != 1 || strides[1] != 1) {
+                throw c.error("dilated Conv needs explicit pads and stride 1 in the TensorFlow backend");
+            }
+            org.tensorflow.ndarray.Shape s = nhwc.shape();
+            if (s.isUnknown() || s.size(1) < 0 || s.size(2) < 0) {
+                throw c.error("dilated Conv needs static spatial dimensions in the TensorFlow backend");
+            }
+            extra = new long[] {Math.floorMod(-s.size(1), dilations[0]), Math.floorMod(-s.size(2), dilations[1])};
+            nhwc = op(c, "SpaceToBatchND", nhwc, c.int32s(dilations[0], dilations[1]),
+                    c.constant(TensorData.ofInts(new long[] {2, 2}, 0, (int) extra[0], 0, (int) extra[1])));
+        }
         var b = builder(c, "Conv2D", nhwc, filter)
                 .setAttr("strides", new long[] {1, strides[0], strides[1], 1})
-                .setAttr("dilations", new long[] {1, dilations[0], dilations[1], 1})
                 .setAttr("data_format", "NHWC");
         b.setAttr("padding", pads == null ? "SAME" : "VALID");
         Output<?> y = b.build().output(0);
+        if (dilated) {
+            y = op(c, "BatchToSpaceND", y, c.int32s(dilations[0], dilations[1]),
+                    c.constant(TensorData.ofInts(new long[] {2, 2}, 0, (int) extra[0], 0, (int) extra[1])));
+        }
         if (c.hasInput(2)) {
             y = op(c, "AddV2", y, c.input(2));
         }
@@ -529,13 +548,35 @@ public final class CoreOps implements OpConverterProvider {
                 if (c.node().intAttribute("count_include_pad", 0) != 0) {
                     y = sums;
                 } else {
-                    // Average over real elements only: divide by the share of the window that is not padding.
-                    Output<?> ones = op(c, "Pad", op(c, "OnesLike", nhwc), paddings);
-                    y = op(c, "RealDiv", sums, pool(c, tfOp, ones, kernel, strides, "VALID"));
+                    // Average over real elements only: scale by window size / real elements in the window,
+                    // a constant of the spatial shape (computed here: OnesLike has no TensorFlow gradient).
+                    y = op(c, "Mul", sums, c.constant(padCorrection(c, nhwc, kernel, strides, pads)));
                 }
             }
         }
         return List.of(Tf.transpose(c, y, 0, 3, 1, 2));
+    }
+
+    /** {@code [1, OH, OW, 1]}: window size / number of non-padding elements in each output window. */
+    private static TensorData padCorrection(ConversionContext c, Output<?> nhwc, long[] kernel, long[] strides, long[] pads) {
+        org.tensorflow.ndarray.Shape s = nhwc.shape();
+        if (s.isUnknown() || s.size(1) < 0 || s.size(2) < 0) {
+            throw c.error("padded AveragePool without count_include_pad needs static spatial dimensions in the TensorFlow backend");
+        }
+        long h = s.size(1), w = s.size(2);
+        int oh = (int) ((h + pads[0] + pads[2] - kernel[0]) / strides[0] + 1);
+        int ow = (int) ((w + pads[1] + pads[3] - kernel[1]) / strides[1] + 1);
+        float[] factor = new float[oh * ow];
+        for (int i = 0; i < oh; i++) {
+            long top = i * strides[0] - pads[0];
+            long rows = Math.min(top + kernel[0], h) - Math.max(top, 0);
+            for (int j = 0; j < ow; j++) {
+                long left = j * strides[1] - pads[1];
+                long cols = Math.min(left + kernel[1], w) - Math.max(left, 0);
+                factor[i * ow + j] = (float) (kernel[0] * kernel[1]) / (rows * cols);
+            }
+        }
+        return TensorData.ofFloats(new long[] {1, oh, ow, 1}, factor);
     }
 
     /** ONNX 2-D pads {@code [top, left, bottom, right]} as an int32 NHWC paddings matrix (int32: see {@link ConversionContext#int32s}). */
