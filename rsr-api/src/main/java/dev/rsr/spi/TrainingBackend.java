@@ -12,6 +12,14 @@ import java.util.Set;
  */
 public interface TrainingBackend extends NamedProvider {
 
+    /**
+     * Opens a training session. The caller owns it and must close it.
+     *
+     * @throws dev.rsr.error.ModelException         when the model uses ops this backend cannot compile (all listed)
+     * @throws dev.rsr.error.ConfigurationException when the spec does not fit the model (names the field)
+     */
+    dev.rsr.training.TrainingSession open(ModelGraph model, dev.rsr.training.TrainingSpec spec);
+
     /** The op types this backend can compile: ONNX default-domain names, {@code domain.OpType} for others. */
     Set<String> supportedOps();
 

@@ -13,6 +13,11 @@ public final class TensorFlowTrainingBackend implements TrainingBackend {
         return NAME;
     }
 
+    @Override
+    public dev.rsr.training.TrainingSession open(dev.rsr.ir.ModelGraph model, dev.rsr.training.TrainingSpec spec) {
+        return new dev.rsr.tensorflow.training.TensorFlowTrainingSession(model, spec);
+    }
+
     /** The ops some installed {@link dev.rsr.tensorflow.spi.OpConverterProvider} converts. */
     @Override
     public Set<String> supportedOps() {

@@ -29,14 +29,16 @@ public final class CompiledModel implements AutoCloseable {
 
     private final ModelGraph model;
     private final Graph graph;
+    private final org.tensorflow.op.Ops ops;
     private final Map<String, Output<?>> inputs;
     private final Map<String, Parameter> parameters;
     private final Map<String, Output<?>> values;
 
-    CompiledModel(ModelGraph model, Graph graph, Map<String, Output<?>> inputs, Map<String, Parameter> parameters,
-                  Map<String, Output<?>> values) {
+    CompiledModel(ModelGraph model, Graph graph, org.tensorflow.op.Ops ops, Map<String, Output<?>> inputs,
+                  Map<String, Parameter> parameters, Map<String, Output<?>> values) {
         this.model = model;
         this.graph = graph;
+        this.ops = ops;
         this.inputs = Collections.unmodifiableMap(inputs);
         this.parameters = Collections.unmodifiableMap(parameters);
         this.values = Collections.unmodifiableMap(values);
@@ -48,6 +50,11 @@ public final class CompiledModel implements AutoCloseable {
 
     public Graph graph() {
         return graph;
+    }
+
+    /** The op factory the graph was built with: add further ops through it so names stay unique. */
+    public org.tensorflow.op.Ops ops() {
+        return ops;
     }
 
     /** Placeholders by graph input name. */

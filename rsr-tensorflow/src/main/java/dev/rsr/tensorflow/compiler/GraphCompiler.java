@@ -119,7 +119,7 @@ public final class GraphCompiler {
                 values.put(out, outs.get(i));
             }
         }
-        return new CompiledModel(model, graph, inputs, parameters, values);
+        return new CompiledModel(model, graph, tf, inputs, parameters, values);
     }
 
     private static String oneLine(String s) {
@@ -139,7 +139,7 @@ public final class GraphCompiler {
     }
 
     /** A TensorFlow-legal op name for an IR name. */
-    static String opName(String name) {
+    public static String opName(String name) {
         String clean = INVALID_NAME_CHARS.matcher(name).replaceAll("_");
         while (clean.startsWith("_") || clean.startsWith("-")) {
             clean = clean.substring(1);

@@ -1,0 +1,23 @@
+package dev.rsr.training;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one training step updates: the active modules and each one's learning rate. Only the
+ * active modules' gradients are computed; the rest of the network is neither differentiated
+ * below the deepest active module nor updated.
+ */
+public record StepPlan(Set<String> activeModules, Map<String, Double> learningRates) {
+    public StepPlan {
+        activeModules = Set.copyOf(activeModules);
+        learningRates = Map.copyOf(learningRates);
+    }
+
+    /** Every module active at one learning rate. */
+    public static StepPlan all(java.util.List<TaskModule> modules, double learningRate) {
+        java.util.Map<String, Double> rates = new java.util.HashMap<>();
+        modules.forEach(m -> rates.put(m.name(), learningRate));
+        return new StepPlan(rates.keySet(), rates);
+    }
+}
