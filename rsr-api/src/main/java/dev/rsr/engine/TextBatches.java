@@ -1,0 +1,104 @@
+package dev.rsr.engine;
+
+import dev.rsr.ir.TensorData;
+import dev.rsr.training.Batch;
+import dev.rsr.zoo.TextClassifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Mini-batches of encoded texts, padded to the longest text in the batch (id 0, mask 0), as the
+ * {@code input_ids} and {@code attention_mask} inputs of a text classifier.
+ */
+public final class TextBatches {
+    private TextBatches() {
+    }
+
+    /** The examples at {@code indices} as one batch. */
+    public static Batch batch(TextTask.EncodedExamples data, int[] indices) {
+        int width = 1;
+        for (int i : indices) {
+            width = Math.max(width, data.tokenIds().get(i).length);
+        }
+        long[] ids = new long[indices.length * width];
+        long[] mask = new long[indices.length * width];
+        long[] labels = new long[indices.length];
+        for (int r = 0; r < indices.length; r++) {
+            long[] tokens = data.tokenIds().get(indices[r]);
+            System.arraycopy(tokens, 0, ids, r * width, tokens.length);
+            for (int t = 0; t < tokens.length; t++) {
+                mask[r * width + t] = 1;
+            }
+            labels[r] = data.classes()[indices[r]];
+        }
+        long[] shape = {indices.length, width};
+        return new Batch(Map.of(TextClassifier.INPUT_IDS, TensorData.ofLongs(shape, ids),
+                TextClassifier.ATTENTION_MASK, TensorData.ofLongs(shape, mask)), TensorData.ofLongs(new long[] {indices.length}, labels));
+    }
+
+    /** Consecutive batches over all examples in order (the last may be smaller): for evaluation. */
+    public static List<Batch> inOrder(TextTask.EncodedExamples data, int batchSize) {
+        List<Batch> out = new ArrayList<>();
+        for (int start = 0; start < data.size(); start += batchSize) {
+            int n = Math.min(batchSize, data.size() - start);
+            int[] idx = new int[n];
+            for (int i = 0; i < n; i++) {
+                idx[i] = start + i;
+            }
+            out.add(batch(data, idx));
+        }
+        return out;
+    }
+
+    /** An endless stream of shuffled epochs, deterministic by seed. */
+    public static final class Shuffled {
+        private final TextTask.EncodedExamples data;
+        private final int batchSize;
+        private final SplittableRandom random;
+        private int[] order;
+        private int position;
+        private int epoch;
+
+        public Shuffled(TextTask.EncodedExamples data, int batchSize, long seed) {
+            this.data = data;
+            this.batchSize = Math.min(batchSize, data.size());
+            this.random = new SplittableRandom(seed);
+            reshuffle();
+        }
+
+        private void reshuffle() {
+            order = new int[data.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            position = 0;
+        }
+
+        public Batch next() {
+            if (position + batchSize > order.length) {
+                epoch++;
+                reshuffle();
+            }
+            int[] idx = java.util.Arrays.copyOfRange(order, position, position + batchSize);
+            position += batchSize;
+            return batch(data, idx);
+        }
+
+        /** Completed passes over the data. */
+        public int epoch() {
+            return epoch;
+        }
+
+        public int batchesPerEpoch() {
+            return order.length / batchSize;
+        }
+    }
+}

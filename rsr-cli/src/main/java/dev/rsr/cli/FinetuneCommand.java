@@ -1,0 +1,247 @@
+package dev.rsr.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rsr.data.TextExample;
+import dev.rsr.data.TsvReader;
+import dev.rsr.engine.FineTuneConfig;
+import dev.rsr.engine.FineTuneMetrics;
+import dev.rsr.engine.FineTuner;
+import dev.rsr.engine.TextBatches;
+import dev.rsr.engine.TextTask;
+import dev.rsr.error.ConfigurationException;
+import dev.rsr.error.DataException;
+import dev.rsr.error.ModelException;
+import dev.rsr.inference.InferenceOptions;
+import dev.rsr.inference.Predictor;
+import dev.rsr.io.AtomicFiles;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.ir.Node;
+import dev.rsr.ir.TensorData;
+import dev.rsr.onnx.OnnxFormat;
+import dev.rsr.onnx.OrtInferenceBackend;
+import dev.rsr.plugin.PluginRegistry;
+import dev.rsr.spi.TrainingBackend;
+import dev.rsr.tensorflow.TensorFlowInferenceBackend;
+import dev.rsr.training.Batch;
+import dev.rsr.zoo.TextClassifier;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "finetune", mixinStandardHelpOptions = true,
+        description = {"Fine-tune a text classifier on text<TAB>label files with TensorFlow, export it as ONNX with its "
+                + "tokenizer and labels, and check that ONNX Runtime reproduces TensorFlow's predictions on the eval set."})
+final class FinetuneCommand implements Callable<Integer> {
+    static final class Base {
+        @Option(names = "--model", description = "Start from this ONNX text classifier (inputs input_ids, attention_mask; output logits).")
+        Path model;
+
+        @Option(names = "--zoo", description = "Start from a fresh zoo model: text-classifier.")
+        String zoo;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Base base;
+
+    @Option(names = "--train", required = true, description = "Training data, text<TAB>label per line.")
+    Path train;
+
+    @Option(names = "--eval", required = true, description = "Evaluation data, text<TAB>label per line.")
+    Path eval;
+
+    @Option(names = "--method", defaultValue = "full", description = "Refinement method: full (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--out", required = true, description = "Where to write the refined ONNX model.")
+    Path out;
+
+    @Option(names = "--metrics", description = "Where to write metrics.json (default: beside --out).")
+    Path metrics;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps (0 = no step limit).")
+    int maxSteps;
+
+    @Option(names = "--epochs", defaultValue = "0", description = "Stop after this many passes over the data (0 = no epoch limit; default 3 when neither is given).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of initialization and shuffling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--eval-every", defaultValue = "100", description = "Evaluate every this many steps (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--vocab", defaultValue = "5000", description = "Largest tokenizer vocabulary (default: ${DEFAULT-VALUE}).")
+    int vocab;
+
+    @Option(names = "--max-length", defaultValue = "64", description = "Longest token sequence; longer texts are cut and counted (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--dim", defaultValue = "64", description = "zoo: model width (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--layers", defaultValue = "2", description = "zoo: encoder blocks (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--heads", defaultValue = "4", description = "zoo: attention heads (default: ${DEFAULT-VALUE}).")
+    int heads;
+
+    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        FineTuneConfig config = new FineTuneConfig(method, maxSteps, maxSteps == 0 && epochs == 0 ? 3 : epochs, batch, lr, seed, evalEvery);
+        List<TextExample> trainData = TsvReader.read(train);
+        List<TextExample> evalData = TsvReader.read(eval);
+
+        ModelGraph start;
+        TextTask task;
+        String baseDescription;
+        if (base.model != null) {
+            start = ServingOptions.read(base.model);
+            task = TextTask.fromModel(start, base.model.toString()).orElseGet(() ->
+                    TextTask.fromTraining(trainData, Math.min(vocab, embeddingRows(start)), maxLength));
+            checkClassifier(start, task);
+            baseDescription = "file sha256:" + sha256(Files.readAllBytes(base.model));
+        } else {
+            if (!base.zoo.equals("text-classifier")) {
+                throw new ConfigurationException("--zoo: unknown model '" + base.zoo + "'; choose text-classifier");
+            }
+            task = TextTask.fromTraining(trainData, vocab, maxLength);
+            TextClassifier zooModel = new TextClassifier(task.tokenizer().size(), dim, layers, heads, 4 * dim, maxLength,
+                    task.labels().size(), seed);
+            start = zooModel.build();
+            baseDescription = "zoo " + zooModel;
+        }
+        TextTask.EncodedExamples trainSet = task.encode(trainData);
+        TextTask.EncodedExamples evalSet = task.encode(evalData);
+        err.printf("task: %d labels, vocabulary %d, %d train / %d eval examples; %,d parameters%n", task.labels().size(),
+                task.tokenizer().size(), trainSet.size(), evalSet.size(), start.parameterCount());
+        if (trainSet.truncated() > 0) {
+            err.printf("note: %d training texts are longer than --max-length %d and were cut%n", trainSet.truncated(), maxLength);
+        }
+
+        TrainingBackend backend = PluginRegistry.discover(TrainingBackend.class).get(TensorFlowInferenceBackend.NAME);
+        FineTuner.Result result = new FineTuner(backend, threads).run(start, task, trainSet, evalSet, config,
+                (p, limit) -> {
+                    err.printf("step %5d/%d  %6.1f s  train loss %s  eval accuracy %.4f  eval loss %.4f%n", p.step(), limit,
+                            p.seconds(), p.trainLoss() == null ? "  -   " : String.format("%.4f", p.trainLoss()),
+                            p.evalAccuracy(), p.evalLoss());
+                    err.flush();
+                });
+        ModelGraph refined = result.model().withMetadata(result.model().metadata()
+                .withProperty("rsr.provenance.method", method)
+                .withProperty("rsr.provenance.base", baseDescription)
+                .withProperty("rsr.provenance.train_data_sha256", sha256(Files.readAllBytes(train)))
+                .withProperty("rsr.provenance.seed", Long.toString(seed))
+                .withProperty("rsr.provenance.steps", Integer.toString(result.metrics().steps())));
+        Map<String, Object> exportCheck = checkExport(refined, evalSet);
+        OnnxFormat.write(refined, out);
+        Path metricsFile = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.json");
+        writeMetrics(metricsFile, result.metrics(), exportCheck);
+        err.printf("wrote %s and %s%n", out, metricsFile);
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.printf("method %s: %d steps in %.1f s, eval accuracy %.4f, eval loss %.4f; ONNX Runtime agrees on %.2f%% of argmaxes, "
+                        + "max probability difference %.2g%n", method, result.metrics().steps(), result.metrics().wallSeconds(),
+                result.metrics().evalAccuracy(), result.metrics().evalLoss(), 100 * (double) exportCheck.get("argmax_agreement"),
+                (double) exportCheck.get("max_probability_diff"));
+        stdout.flush();
+        if ((double) exportCheck.get("argmax_agreement") < 1.0 || (double) exportCheck.get("max_probability_diff") > 1e-5) {
+            throw new ModelException("the exported model does not reproduce TensorFlow's predictions: " + exportCheck);
+        }
+        return 0;
+    }
+
+    /** TensorFlow and ONNX Runtime on the refined model, over the eval set. */
+    private static Map<String, Object> checkExport(ModelGraph refined, TextTask.EncodedExamples evalSet) {
+        long agree = 0, total = 0;
+        double worst = 0;
+        InferenceOptions options = InferenceOptions.defaults();
+        try (Predictor tf = new TensorFlowInferenceBackend().open(refined, options);
+             Predictor ort = new OrtInferenceBackend().open(refined, options)) {
+            for (Batch b : TextBatches.inOrder(evalSet, 64)) {
+                TensorData p = tf.predict(b.inputs()).get(TextClassifier.PROBABILITIES);
+                TensorData q = ort.predict(b.inputs()).get(TextClassifier.PROBABILITIES);
+                int[] a1 = FineTuner.Classification.argmax(p), a2 = FineTuner.Classification.argmax(q);
+                for (int i = 0; i < a1.length; i++) {
+                    agree += a1[i] == a2[i] ? 1 : 0;
+                }
+                total += a1.length;
+                worst = Math.max(worst, ParityCommand.maxAbsDiff(TextClassifier.PROBABILITIES, p, q));
+            }
+        }
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("examples", total);
+        check.put("argmax_agreement", agree / (double) total);
+        check.put("max_probability_diff", worst);
+        return check;
+    }
+
+    private static void writeMetrics(Path file, FineTuneMetrics m, Map<String, Object> exportCheck) {
+        ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(SerializationFeature.INDENT_OUTPUT);
+        Map<String, Object> json = new LinkedHashMap<>(mapper.convertValue(m, Map.class));
+        json.put("export_check", exportCheck);
+        AtomicFiles.write(file, stream -> stream.write(mapper.writeValueAsBytes(json)));
+    }
+
+    /** Rows of the embedding table that {@code input_ids} indexes. */
+    private static int embeddingRows(ModelGraph model) {
+        for (Node n : model.graph().nodes()) {
+            if (n.opType().equals("Gather") && n.inputs().size() == 2 && n.inputs().get(1).equals(TextClassifier.INPUT_IDS)) {
+                TensorData table = model.graph().initializers().get(n.inputs().get(0));
+                if (table != null) {
+                    return (int) table.dim(0);
+                }
+            }
+        }
+        throw new ModelException("the model has no embedding table (a Gather of an initializer by '" + TextClassifier.INPUT_IDS
+                + "'), so RSR cannot size a tokenizer for it");
+    }
+
+    private static void checkClassifier(ModelGraph model, TextTask task) {
+        for (String input : List.of(TextClassifier.INPUT_IDS, TextClassifier.ATTENTION_MASK)) {
+            if (model.graph().input(input).isEmpty()) {
+                throw new ModelException("the model has no input '" + input + "'; a text classifier takes input_ids and attention_mask");
+            }
+        }
+        var logits = model.graph().output(TextClassifier.LOGITS).orElseThrow(() ->
+                new ModelException("the model has no output 'logits'"));
+        if (logits.shape().hasRank() && logits.shape().rank() == 2 && logits.shape().dim(1).isFixed()
+                && logits.shape().dim(1).size() != task.labels().size()) {
+            throw new DataException("the model has " + logits.shape().dim(1).size() + " classes but the data has "
+                    + task.labels().size() + " labels " + task.labels());
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
