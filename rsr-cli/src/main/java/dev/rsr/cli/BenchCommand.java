@@ -1,6 +1,17 @@
 package dev.rsr.cli;
 
+import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
+import dev.rsr.plugin.PluginRegistry;
+import dev.rsr.spi.InferenceBackend;
+import dev.rsr.spi.TrainingBackend;
+import dev.rsr.training.Batch;
+import dev.rsr.training.LossSpec;
+import dev.rsr.training.OptimizerSpec;
+import dev.rsr.training.StepPlan;
+import dev.rsr.training.TaskModule;
+import dev.rsr.training.TrainingSession;
+import dev.rsr.training.TrainingSpec;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.zoo.TextClassifier;
@@ -13,11 +24,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, measured side by side in one run.",
-        subcommands = {BenchCommand.Inference.class})
+        subcommands = {BenchCommand.Inference.class, BenchCommand.Training.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -53,8 +63,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--warmup-seconds", defaultValue = "2", description = "Unmeasured time per batch size first (default: ${DEFAULT-VALUE}).")
         double warmupSeconds;
 
-        @Mixin
-        ServingOptions serving;
+        @Option(names = "--backends", split = ",", defaultValue = "onnxruntime,tensorflow",
+                description = "Inference backends, measured one after the other in this run (default: ${DEFAULT-VALUE}).")
+        List<String> backends;
+
+        @Option(names = "--threads", defaultValue = "0", description = "Threads inside one op; 0 = all cores (default: ${DEFAULT-VALUE}).")
+        int threads;
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -63,19 +77,23 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             ModelGraph model = source != null && source.model != null ? ServingOptions.read(source.model) : zooModel();
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("model %s: %,d parameters; backend %s, threads %s, sequence %d%n", model.graph().name(),
-                    model.parameterCount(), serving.backend, serving.threads == 0 ? "all cores" : serving.threads, sequence);
-            out.printf("%8s %14s %12s %12s %12s %8s%n", "batch", "examples/s", "ms/call p50", "ms/call p90", "ms/call min", "calls");
-            try (Predictor predictor = serving.open(model)) {
-                for (int batch : batchSizes) {
-                    Map<String, TensorData> feeds = RandomInputs.make(model, batch, sequence, 1);
-                    measure(predictor, feeds, warmupSeconds);
-                    double[] ms = measure(predictor, feeds, seconds);
-                    double total = Arrays.stream(ms).sum() / 1000;
-                    Arrays.sort(ms);
-                    out.printf("%8d %14.1f %12.3f %12.3f %12.3f %8d%n", batch, batch * ms.length / total,
-                            ms[ms.length / 2], ms[(int) (ms.length * 0.9)], ms[0], ms.length);
-                    out.flush();
+            out.printf("model %s: %,d parameters; threads %s, sequence %d%n", model.graph().name(),
+                    model.parameterCount(), threads == 0 ? "all cores" : threads, sequence);
+            out.printf("%-12s %6s %14s %12s %12s %12s %8s%n", "backend", "batch", "examples/s", "ms/call p50", "ms/call p90",
+                    "ms/call min", "calls");
+            InferenceOptions options = new InferenceOptions(threads, 0, InferenceOptions.GraphOptimization.ALL);
+            for (String backend : backends) {
+                try (Predictor predictor = PluginRegistry.discover(InferenceBackend.class).get(backend).open(model, options)) {
+                    for (int batch : batchSizes) {
+                        Map<String, TensorData> feeds = RandomInputs.make(model, batch, sequence, 1);
+                        measure(predictor, feeds, warmupSeconds);
+                        double[] ms = measure(predictor, feeds, seconds);
+                        double total = Arrays.stream(ms).sum() / 1000;
+                        Arrays.sort(ms);
+                        out.printf("%-12s %6d %14.1f %12.3f %12.3f %12.3f %8d%n", backend, batch, batch * ms.length / total,
+                                ms[ms.length / 2], ms[(int) (ms.length * 0.9)], ms[0], ms.length);
+                        out.flush();
+                    }
                 }
             }
             return 0;
@@ -99,6 +117,82 @@ final class BenchCommand implements Runnable {
                 times.add((System.nanoTime() - t0) / 1e6);
             }
             return times.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    @Command(name = "training", mixinStandardHelpOptions = true,
+            description = {"Training step time of the zoo text classifier at two sizes (Adam, all parameters), with achieved "
+                    + "GFLOP/s as a share of TensorFlow's dense MatMul throughput measured in the same run."})
+    static final class Training implements Callable<Integer> {
+        @Option(names = "--batch", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--sequence", defaultValue = "64", description = "Tokens per example (default: ${DEFAULT-VALUE}).")
+        int sequence;
+
+        @Option(names = "--steps", defaultValue = "30", description = "Measured steps per size (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        /** The two sizes: the zoo default and a wider, deeper one. */
+        static final Map<String, TextClassifier> SIZES = Map.of(
+                "small", TextClassifier.defaults(),
+                "base", new TextClassifier(8000, 256, 4, 4, 1024, 128, 2, 42));
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            double ceiling = dev.rsr.tensorflow.MatMulProbe.gflops(1024, 3, threads);
+            out.printf("TensorFlow MatMul 1024x1024 ceiling, this run: %.1f GFLOP/s%n", ceiling);
+            out.printf("%-6s %12s %8s %10s %12s %12s %10s %10s%n", "size", "parameters", "batch", "sequence", "ms/step p50",
+                    "examples/s", "GFLOP/s", "% ceiling");
+            TrainingBackend backend = PluginRegistry.discover(TrainingBackend.class).get("tensorflow");
+            for (String size : List.of("small", "base")) {
+                TextClassifier config = SIZES.get(size);
+                ModelGraph model = config.build();
+                List<TaskModule> modules = TaskModule.fromParameterGroups(model);
+                TrainingSpec trainingSpec = new TrainingSpec(LossSpec.classification(), OptimizerSpec.adam(), modules, false, threads);
+                Map<String, TensorData> inputs = RandomInputs.make(model, batch, sequence, 3);
+                long[] labels = new long[batch];
+                for (int i = 0; i < batch; i++) {
+                    labels[i] = i % config.classes();
+                }
+                Batch b = new Batch(inputs, TensorData.ofLongs(new long[] {batch}, labels));
+                StepPlan plan = StepPlan.all(modules, 1e-4);
+                double[] ms = new double[steps];
+                try (TrainingSession session = backend.open(model, trainingSpec)) {
+                    for (int i = 0; i < 3; i++) {
+                        session.step(b, plan);
+                    }
+                    for (int i = 0; i < steps; i++) {
+                        long t0 = System.nanoTime();
+                        session.step(b, plan);
+                        ms[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                }
+                Arrays.sort(ms);
+                double p50 = ms[steps / 2];
+                double gflops = trainingFlops(config, batch, sequence) / (p50 / 1000) / 1e9;
+                out.printf("%-6s %,12d %8d %10d %12.1f %12.1f %10.1f %9.0f%%%n", size, model.parameterCount(), batch, sequence, p50,
+                        batch / (p50 / 1000), gflops, 100 * gflops / ceiling);
+                out.flush();
+            }
+            return 0;
+        }
+
+        /**
+         * Dense FLOPs of one training step (forward + backward ≈ 3 × forward): per token and layer,
+         * the q/k/v/out projections (8·D²), the feed-forward (4·D·F) and attention over T tokens (4·T·D).
+         */
+        static double trainingFlops(TextClassifier c, int batch, int sequence) {
+            double perTokenLayer = 8.0 * c.dim() * c.dim() + 4.0 * c.dim() * c.ffnDim() + 4.0 * sequence * c.dim();
+            double forward = (double) batch * sequence * c.layers() * perTokenLayer + 2.0 * batch * c.dim() * c.classes();
+            return 3 * forward;
         }
     }
 }

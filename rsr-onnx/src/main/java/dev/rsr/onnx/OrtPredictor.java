@@ -25,18 +25,33 @@ import java.util.Map;
  */
 final class OrtPredictor extends AbstractPredictor {
     private final OrtSession session;
+    /**
+     * Per thread, one reusable direct buffer per input position: ONNX Runtime reads inputs from
+     * direct memory, and allocating it per call would leave the freeing to the garbage collector.
+     */
+    private final ThreadLocal<ByteBuffer[]> inputBuffers;
 
     OrtPredictor(OrtSession session, ModelGraph model) {
         super(model.graph().name(), model.graph().feedInputs(), model.graph().outputs());
         this.session = session;
+        int inputCount = model.graph().feedInputs().size();
+        this.inputBuffers = ThreadLocal.withInitial(() -> new ByteBuffer[inputCount]);
     }
 
     @Override
     protected Map<String, TensorData> run(Map<String, TensorData> feeds) {
         Map<String, OnnxTensor> tensors = new HashMap<>();
         try {
-            for (Map.Entry<String, TensorData> e : feeds.entrySet()) {
-                tensors.put(e.getKey(), toOrt(e.getKey(), e.getValue()));
+            ByteBuffer[] buffers = inputBuffers.get();
+            for (int i = 0; i < inputs().size(); i++) {
+                String name = inputs().get(i).name();
+                TensorData t = feeds.get(name);
+                if (buffers[i] == null || buffers[i].capacity() < t.byteSize()) {
+                    buffers[i] = ByteBuffer.allocateDirect(Math.max(t.byteSize(), 1024)).order(ByteOrder.nativeOrder());
+                }
+                ByteBuffer direct = buffers[i].clear();
+                direct.put(t.rawBuffer()).flip();
+                tensors.put(name, toOrt(name, t, direct.slice().order(ByteOrder.nativeOrder())));
             }
             try (OrtSession.Result result = session.run(tensors)) {
                 Map<String, TensorData> out = new LinkedHashMap<>();
@@ -54,7 +69,8 @@ final class OrtPredictor extends AbstractPredictor {
         }
     }
 
-    private static OnnxTensor toOrt(String name, TensorData t) throws OrtException {
+    /** An ONNX Runtime tensor over {@code direct}, which holds {@code t}'s bytes. */
+    private static OnnxTensor toOrt(String name, TensorData t, ByteBuffer direct) throws OrtException {
         OnnxJavaType type = switch (t.type()) {
             case FLOAT -> OnnxJavaType.FLOAT;
             case DOUBLE -> OnnxJavaType.DOUBLE;
@@ -69,10 +85,8 @@ final class OrtPredictor extends AbstractPredictor {
             default -> throw new DataException("input '" + name + "' is " + t.type().onnxName()
                     + ", which the ONNX Runtime Java API cannot feed");
         };
-        // ONNX Runtime's Java API mishandles heap byte buffers of wider types; a direct buffer is
-        // used as is. TensorData is little-endian, the native order of every supported CPU.
-        ByteBuffer direct = ByteBuffer.allocateDirect(t.byteSize()).order(ByteOrder.nativeOrder());
-        direct.put(t.rawBuffer()).flip();
+        // A direct buffer is used as is (a heap byte buffer of a wider type trips ONNX Runtime's Java
+        // API). TensorData is little-endian, the native order of every supported CPU.
         return OnnxTensor.createTensor(OrtInferenceBackend.environment(), direct, t.shape(), type);
     }
 
