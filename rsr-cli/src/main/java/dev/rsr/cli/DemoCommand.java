@@ -2,55 +2,80 @@ package dev.rsr.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rsr.data.SyntheticTasks;
+import dev.rsr.data.TextExample;
+import dev.rsr.engine.TextTask;
 import dev.rsr.io.AtomicFiles;
+import dev.rsr.onnx.OnnxFormat;
 import dev.rsr.zoo.TextClassifier;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The end-to-end tour on built-in defaults: build a zoo text classifier, write it as ONNX,
- * inspect it, and serve it with ONNX Runtime on generated token sequences, through the same
- * commands a user runs.
+ * The end-to-end tour on built-in defaults, through the same commands a user runs: a generated
+ * text task, fine-tuning a zoo transformer with TensorFlow, the exported ONNX model inspected, and
+ * predictions served by ONNX Runtime.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the end-to-end tour on built-in defaults: zoo -> ONNX file -> inspect -> predict with ONNX Runtime.")
+        description = "Run the end-to-end tour on built-in defaults: generated task -> fine-tune with TensorFlow -> "
+                + "ONNX file -> inspect -> predict with ONNX Runtime.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "rsr-demo", description = "Where the demo writes its files (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--examples", defaultValue = "64", description = "Generated examples to predict (default: ${DEFAULT-VALUE}).")
-    int examples;
+    @Option(names = "--steps", defaultValue = "300", description = "Fine-tuning steps (default: ${DEFAULT-VALUE}).")
+    int steps;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        Path train = dir.resolve("train.tsv");
+        Path eval = dir.resolve("eval.tsv");
         Path model = dir.resolve("text-classifier.onnx");
         Path input = dir.resolve("examples.jsonl");
         Path output = dir.resolve("predictions.jsonl");
-        TextClassifier defaults = TextClassifier.defaults();
 
-        step(out, 1, "build the zoo text classifier and write it as ONNX");
-        run("zoo", "--model", "text-classifier", "--out", model.toString());
+        step(out, 1, "generate a text task: sentiment with negation (\"the plot was not really good\" is negative)");
+        List<TextExample> evalExamples = SyntheticTasks.negatedSentiment(400, 2);
+        AtomicFiles.write(train, SyntheticTasks.toTsv(SyntheticTasks.negatedSentiment(2000, 1)).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(eval, SyntheticTasks.toTsv(evalExamples).getBytes(StandardCharsets.UTF_8));
+        out.printf("wrote %s (2000 examples) and %s (400)%n", train, eval);
 
-        step(out, 2, "inspect the file");
+        step(out, 2, "fine-tune the zoo text classifier with TensorFlow (method full) and export it as ONNX");
+        run("finetune", "--zoo", "text-classifier", "--train", train.toString(), "--eval", eval.toString(), "--method", "full",
+                "--out", model.toString(), "--metrics", dir.resolve("metrics.json").toString(), "--max-steps", Integer.toString(steps),
+                "--eval-every", "100");
+
+        step(out, 3, "inspect the exported model");
         run("inspect", model.toString());
 
-        step(out, 3, "generate " + examples + " token sequences of varied lengths (padded, with attention masks)");
-        writeExamples(input, defaults);
-        out.printf("wrote %s%n", input);
-
-        step(out, 4, "predict with ONNX Runtime");
+        step(out, 4, "serve it with ONNX Runtime: token ids from the model's own tokenizer -> rsr predict");
+        TextTask task = TextTask.fromModel(OnnxFormat.read(model), model.toString()).orElseThrow();
+        List<TextExample> shown = evalExamples.subList(0, 8);
+        writeExamples(input, shown, task);
         run("predict", "--model", model.toString(), "--input", input.toString(), "--output", output.toString());
-        out.printf("wrote %s (one line of logits and probabilities per example)%n", output);
-        out.printf("%ndone. Try: ./rsr bench inference --model %s%n", model);
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        ObjectMapper mapper = new ObjectMapper();
+        for (int i = 0; i < shown.size(); i++) {
+            JsonNode p = mapper.readTree(lines.get(i)).get(TextClassifier.PROBABILITIES);
+            int best = p.get(0).asDouble() >= p.get(1).asDouble() ? 0 : 1;
+            out.printf("  %-42s -> %-8s (p=%.3f; true: %s)%n", '"' + shown.get(i).text() + '"', task.labels().get(best),
+                    p.get(best).asDouble(), shown.get(i).label());
+        }
+        out.printf("%ndone. Files are in %s. Next: ./rsr bench inference --model %s%n", dir, model);
         out.flush();
         return 0;
     }
@@ -70,23 +95,21 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void writeExamples(Path file, TextClassifier model) {
-        SplittableRandom random = new SplittableRandom(7);
-        int sequence = 16;
+    private static void writeExamples(Path file, List<TextExample> examples, TextTask task) {
         AtomicFiles.write(file, stream -> {
             JsonGenerator gen = new JsonFactory().createGenerator(stream);
             gen.setRootValueSeparator(null);
-            for (int e = 0; e < examples; e++) {
-                int length = 4 + random.nextInt(sequence - 3);
+            for (TextExample e : examples) {
+                long[] ids = task.tokenizer().encode(e.text(), task.maxLength());
                 gen.writeStartObject();
                 gen.writeArrayFieldStart(TextClassifier.INPUT_IDS);
-                for (int t = 0; t < sequence; t++) {
-                    gen.writeNumber(t < length ? 1 + random.nextInt(model.vocabSize() - 1) : 0);
+                for (long id : ids) {
+                    gen.writeNumber(id);
                 }
                 gen.writeEndArray();
                 gen.writeArrayFieldStart(TextClassifier.ATTENTION_MASK);
-                for (int t = 0; t < sequence; t++) {
-                    gen.writeNumber(t < length ? 1 : 0);
+                for (int t = 0; t < ids.length; t++) {
+                    gen.writeNumber(1);
                 }
                 gen.writeEndArray();
                 gen.writeEndObject();

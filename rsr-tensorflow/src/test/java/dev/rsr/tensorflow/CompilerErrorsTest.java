@@ -1,0 +1,43 @@
+package dev.rsr.tensorflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rsr.error.ModelException;
+import dev.rsr.ir.Attribute;
+import dev.rsr.ir.DataType;
+import dev.rsr.tensorflow.compiler.ConverterRegistry;
+import dev.rsr.tensorflow.compiler.GraphCompiler;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompilerErrorsTest {
+    @Test
+    void unsupportedOpsAreListedBeforeAnyNativeWork() {
+        OpCase einsum = new OpCase("einsum", "Einsum", 17, List.of(Attribute.of("equation", "ij->ji")),
+                List.of(OpCase.param(OpCase.randn(1, 2, 3))), List.of(DataType.FLOAT), false);
+        ModelException e = assertThrows(ModelException.class,
+                () -> new GraphCompiler(ConverterRegistry.discover()).compile(einsum.model()));
+        assertEquals(List.of("op 'Einsum' (e.g. node 'node' (Einsum)) is not supported by the TensorFlow backend"), e.problems());
+    }
+
+    @Test
+    void shapeErrorsNameTheNode() {
+        OpCase bad = new OpCase("matmul mismatch", "MatMul", 17, List.of(),
+                List.of(OpCase.param(OpCase.randn(1, 2, 3)), OpCase.param(OpCase.randn(2, 4, 5))), List.of(DataType.FLOAT), false);
+        ModelException e = assertThrows(ModelException.class,
+                () -> new GraphCompiler(ConverterRegistry.discover()).compile(bad.model()).close());
+        assertTrue(e.getMessage().startsWith("node 'node' (MatMul): TensorFlow cannot build it:"), e.getMessage());
+    }
+
+    @Test
+    void unsupportedAttributesAreRefusedNotMistranslated() {
+        OpCase grouped = new OpCase("grouped conv", "Conv", 17, List.of(Attribute.of("group", 2L)),
+                List.of(OpCase.param(OpCase.randn(1, 1, 4, 5, 5)), OpCase.param(OpCase.randn(2, 4, 2, 3, 3))),
+                List.of(DataType.FLOAT), false);
+        ModelException e = assertThrows(ModelException.class,
+                () -> new GraphCompiler(ConverterRegistry.discover()).compile(grouped.model()).close());
+        assertTrue(e.getMessage().contains("grouped convolution (group != 1) is not supported"), e.getMessage());
+    }
+}
