@@ -202,7 +202,7 @@ final class FinetuneCommand implements Callable<Integer> {
     private static void writeMetrics(Path file, FineTuneMetrics m, Map<String, Object> exportCheck) {
         ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(SerializationFeature.INDENT_OUTPUT);
-        Map<String, Object> json = new LinkedHashMap<>(mapper.convertValue(m, Map.class));
+        Map<String, Object> json = mapper.convertValue(m, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
         json.put("export_check", exportCheck);
         AtomicFiles.write(file, stream -> stream.write(mapper.writeValueAsBytes(json)));
     }

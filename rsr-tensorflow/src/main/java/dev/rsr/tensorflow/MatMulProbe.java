@@ -26,7 +26,7 @@ public final class MatMulProbe {
             Output<?> product = scope.opBuilder("MatMul", "product").addInput(a).addInput(b).build().output(0);
             // Fetch a reduction, not the product, so copying n×n floats out does not count.
             Output<?> sum = scope.opBuilder("Sum", "sum").addInput(product)
-                    .addInput(constant(scope, TensorData.ofInts(new long[] {2}, 0, 1))).build().output(0);
+                    .addInput(TfGraphs.constant(scope, TensorData.ofInts(new long[] {2}, 0, 1))).build().output(0);
             try (Session s = new Session(g, org.tensorflow.proto.ConfigProto.newBuilder()
                     .setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1).build());
                  Tensor ta = TfTensors.toTensor(random(n, 1), "a");
@@ -52,11 +52,5 @@ public final class MatMulProbe {
             v[i] = (float) r.nextGaussian();
         }
         return TensorData.ofFloats(new long[] {n, n}, v);
-    }
-
-    private static Output<?> constant(Scope scope, TensorData value) {
-        try (Tensor t = TfTensors.toTensor(value, "probe")) {
-            return scope.opBuilder("Const", "const").setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
-        }
     }
 }

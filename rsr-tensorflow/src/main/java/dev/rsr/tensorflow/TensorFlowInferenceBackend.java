@@ -82,7 +82,7 @@ public final class TensorFlowInferenceBackend implements InferenceBackend {
                     return out;
                 }
             } catch (TensorFlowException e) {
-                throw new BackendException("TensorFlow failed on model '" + modelName() + "': " + firstLine(e.getMessage()), e);
+                throw new BackendException("TensorFlow failed on model '" + modelName() + "': " + TfGraphs.oneLine(e.getMessage()), e);
             } finally {
                 tensors.forEach(Tensor::close);
             }
@@ -93,13 +93,5 @@ public final class TensorFlowInferenceBackend implements InferenceBackend {
             session.close();
             compiled.close();
         }
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "(no message)";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -56,7 +56,7 @@ final class MiniLm {
             try {
                 JsonNode v = new ObjectMapper().readTree(resource(TOKENIZER)).get("model").get("vocab");
                 Map<String, Integer> m = new HashMap<>();
-                v.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asInt()));
+                v.properties().forEach(e -> m.put(e.getKey(), e.getValue().asInt()));
                 vocab = m;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -100,23 +100,17 @@ class OpGradientTest {
                 continue;
             }
             TensorData r = OpCase.randn(1000 + k++, e.getValue().shape());
-            Output<?> weights = constant(scope, r);
+            Output<?> weights = TfGraphs.constant(scope, r);
             Output<?> product = scope.opBuilder("Mul", "mul").addInput(compiled.value(e.getKey())).addInput(weights).build().output(0);
             int[] axes = new int[r.rank()];
             for (int i = 0; i < axes.length; i++) {
                 axes[i] = i;
             }
             Output<?> sum = scope.opBuilder("Sum", "sum").addInput(product)
-                    .addInput(constant(scope, TensorData.ofInts(new long[] {axes.length}, axes)))
+                    .addInput(TfGraphs.constant(scope, TensorData.ofInts(new long[] {axes.length}, axes)))
                     .build().output(0);
             total = total == null ? sum : scope.opBuilder("AddV2", "add").addInput(total).addInput(sum).build().output(0);
         }
         return total;
-    }
-
-    private static Output<?> constant(Scope scope, TensorData value) {
-        try (org.tensorflow.Tensor t = TfTensors.toTensor(value, "loss weights")) {
-            return scope.opBuilder("Const", "const").setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
-        }
     }
 }

@@ -106,7 +106,7 @@ public final class GraphCompiler {
             } catch (ModelException e) {
                 throw e;
             } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
-                throw new ModelException(node.describe() + ": TensorFlow cannot build it: " + oneLine(e.getMessage()), e);
+                throw new ModelException(node.describe() + ": TensorFlow cannot build it: " + dev.rsr.tensorflow.TfGraphs.oneLine(e.getMessage()), e);
             }
             for (int i = 0; i < node.outputs().size(); i++) {
                 String out = node.outputs().get(i);
@@ -120,10 +120,6 @@ public final class GraphCompiler {
             }
         }
         return new CompiledModel(model, graph, tf, inputs, parameters, values);
-    }
-
-    private static String oneLine(String s) {
-        return s == null ? "(no message)" : s.strip().replaceAll("\\s*\\n\\s*", "; ");
     }
 
     private static Shape tfShape(ValueInfo v) {

@@ -273,7 +273,7 @@ public final class CoreOps implements OpConverterProvider {
             }
         }
         // ONNX: a 0 copies the input's size at that position. Resolve it at run time.
-        long length = target.shape().size(0);
+        long length = target.shape().get(0);
         if (length < 0) {
             throw c.error("the shape input needs a static length for the TensorFlow backend");
         }
@@ -333,7 +333,7 @@ public final class CoreOps implements OpConverterProvider {
         } else {
             starts = int32Index(c, c.input(1));
             ends = int32Index(c, c.input(2));
-            long count = starts.shape().size(0);
+            long count = starts.shape().get(0);
             if (c.hasInput(3)) {
                 axes = c.constantLongs(3, "axes");
             } else if (count >= 0) {
@@ -490,10 +490,10 @@ public final class CoreOps implements OpConverterProvider {
                 throw c.error("dilated Conv needs explicit pads and stride 1 in the TensorFlow backend");
             }
             org.tensorflow.ndarray.Shape s = nhwc.shape();
-            if (s.isUnknown() || s.size(1) < 0 || s.size(2) < 0) {
+            if (s.isUnknown() || s.get(1) < 0 || s.get(2) < 0) {
                 throw c.error("dilated Conv needs static spatial dimensions in the TensorFlow backend");
             }
-            extra = new long[] {Math.floorMod(-s.size(1), dilations[0]), Math.floorMod(-s.size(2), dilations[1])};
+            extra = new long[] {Math.floorMod(-s.get(1), dilations[0]), Math.floorMod(-s.get(2), dilations[1])};
             nhwc = op(c, "SpaceToBatchND", nhwc, c.int32s(dilations[0], dilations[1]),
                     c.constant(TensorData.ofInts(new long[] {2, 2}, 0, (int) extra[0], 0, (int) extra[1])));
         }
@@ -560,10 +560,10 @@ public final class CoreOps implements OpConverterProvider {
     /** {@code [1, OH, OW, 1]}: window size / number of non-padding elements in each output window. */
     private static TensorData padCorrection(ConversionContext c, Output<?> nhwc, long[] kernel, long[] strides, long[] pads) {
         org.tensorflow.ndarray.Shape s = nhwc.shape();
-        if (s.isUnknown() || s.size(1) < 0 || s.size(2) < 0) {
+        if (s.isUnknown() || s.get(1) < 0 || s.get(2) < 0) {
             throw c.error("padded AveragePool without count_include_pad needs static spatial dimensions in the TensorFlow backend");
         }
-        long h = s.size(1), w = s.size(2);
+        long h = s.get(1), w = s.get(2);
         int oh = (int) ((h + pads[0] + pads[2] - kernel[0]) / strides[0] + 1);
         int ow = (int) ((w + pads[1] + pads[3] - kernel[1]) / strides[1] + 1);
         float[] factor = new float[oh * ow];

@@ -11,6 +11,7 @@ import dev.rsr.ir.DataType;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.ir.ValueInfo;
+import dev.rsr.tensorflow.TfGraphs;
 import dev.rsr.tensorflow.TfSessions;
 import dev.rsr.tensorflow.TfTensors;
 import dev.rsr.tensorflow.compiler.CompiledModel;
@@ -146,9 +147,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
     }
 
     private Output<?> constant(TensorData value) {
-        try (Tensor t = TfTensors.toTensor(value, "a training constant")) {
-            return scope.opBuilder("Const", "Const").setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
-        }
+        return TfGraphs.constant(scope, value);
     }
 
     private Output<?> scalarPlaceholder(String name) {
@@ -167,13 +166,13 @@ public final class TensorFlowTrainingSession implements TrainingSession {
         Output<?> prediction = compiled.value(lossSpec.output());
         if (lossSpec.kind() == LossSpec.Kind.SOFTMAX_CROSS_ENTROPY) {
             Shape s = prediction.shape();
-            if (s.isUnknown() || s.numDimensions() != 2 || s.size(1) < 1) {
+            if (s.isUnknown() || s.numDimensions() != 2 || s.get(1) < 1) {
                 throw new ConfigurationException("cross-entropy needs logits of shape [batch, classes] with a known class count; output '"
                         + lossSpec.output() + "' has shape " + s);
             }
             // The sparse cross-entropy op has no gradient in TensorFlow Java: one-hot labels, dense op.
             Output<?> oneHot = scope.opBuilder("OneHot", "one_hot").addInput(targets)
-                    .addInput(constant(TensorData.ofInts(new long[0], (int) s.size(1))))
+                    .addInput(constant(TensorData.ofInts(new long[0], (int) s.get(1))))
                     .addInput(constant(TensorData.scalarFloat(1f))).addInput(constant(TensorData.scalarFloat(0f))).build().output(0);
             Output<?> perExample = scope.opBuilder("SoftmaxCrossEntropyWithLogits", "cross_entropy")
                     .addInput(prediction).addInput(oneHot).build().output(0);
@@ -322,7 +321,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
             plan.activeModules().forEach(m -> moduleSteps.merge(m, 1L, Long::sum));
             return value;
         } catch (TensorFlowException e) {
-            throw new BackendException("TensorFlow training step failed: " + oneLine(e.getMessage()), e);
+            throw new BackendException("TensorFlow training step failed: " + TfGraphs.oneLine(e.getMessage()), e);
         } finally {
             tensors.forEach(Tensor::close);
         }
@@ -351,7 +350,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
             if (y.type() != DataType.INT64 || y.rank() != 1) {
                 throw new DataException("targets '" + spec.loss().target() + "' must be int64 class ids of shape [batch], got " + y);
             }
-            long classes = compiled.value(spec.loss().output()).shape().size(1);
+            long classes = compiled.value(spec.loss().output()).shape().get(1);
             for (long label : y.longs()) {
                 if (label < 0 || label >= classes) {
                     throw new DataException("target class " + label + " is outside [0, " + classes + ")");
@@ -380,7 +379,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                 return new Evaluation(TfTensors.toTensorData(r.get(0)).getAsDouble(0), out);
             }
         } catch (TensorFlowException e) {
-            throw new BackendException("TensorFlow evaluation failed: " + oneLine(e.getMessage()), e);
+            throw new BackendException("TensorFlow evaluation failed: " + TfGraphs.oneLine(e.getMessage()), e);
         } finally {
             tensors.forEach(Tensor::close);
         }
@@ -395,7 +394,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
             outputs.forEach(v -> runner.fetch(compiled.value(v.name())));
             return fetchAll(runner, outputs.stream().map(ValueInfo::name).toList());
         } catch (TensorFlowException e) {
-            throw new BackendException("TensorFlow prediction failed: " + oneLine(e.getMessage()), e);
+            throw new BackendException("TensorFlow prediction failed: " + TfGraphs.oneLine(e.getMessage()), e);
         } finally {
             tensors.forEach(Tensor::close);
         }
@@ -538,9 +537,5 @@ public final class TensorFlowTrainingSession implements TrainingSession {
     public void close() {
         session.close();
         compiled.close();
-    }
-
-    private static String oneLine(String s) {
-        return s == null ? "(no message)" : s.strip().replaceAll("\\s*\\n\\s*", "; ");
     }
 }
