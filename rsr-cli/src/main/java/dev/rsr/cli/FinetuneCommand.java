@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rsr.data.TextExample;
-import dev.rsr.data.TsvReader;
+import dev.rsr.data.TableFormat;
+import dev.rsr.data.TextTableReader;
 import dev.rsr.engine.FineTuneConfig;
 import dev.rsr.engine.FineTuneMetrics;
 import dev.rsr.engine.FineTuner;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "finetune", mixinStandardHelpOptions = true,
-        description = {"Fine-tune a text classifier on text<TAB>label files with TensorFlow, export it as ONNX with its "
+        description = {"Fine-tune a text classifier on labelled texts (TSV, CSV or JSONL) with TensorFlow, export it as ONNX with its "
                 + "tokenizer and labels, and check that ONNX Runtime reproduces TensorFlow's predictions on the eval set."})
 final class FinetuneCommand implements Callable<Integer> {
     static final class Base {
@@ -60,6 +61,17 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--eval", required = true, description = "Evaluation data, text<TAB>label per line.")
     Path eval;
+
+    @Option(names = "--format", description = "Data format: ${COMPLETION-CANDIDATES} (default: from the file name).")
+    TableFormat format;
+
+    @Option(names = "--text-column", defaultValue = "text",
+            description = "Text column: a header name, or a 0-based position in files without a header (default: ${DEFAULT-VALUE}; position 0 without a header).")
+    String textColumn;
+
+    @Option(names = "--label-column", defaultValue = "label",
+            description = "Label column: a header name or a 0-based position (default: ${DEFAULT-VALUE}; position 1 without a header).")
+    String labelColumn;
 
     @Option(names = "--method", defaultValue = "full", description = "Refinement method: full (default: ${DEFAULT-VALUE}).")
     String method;
@@ -113,8 +125,8 @@ final class FinetuneCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         FineTuneConfig config = new FineTuneConfig(method, maxSteps, maxSteps == 0 && epochs == 0 ? 3 : epochs, batch, lr, seed, evalEvery);
-        List<TextExample> trainData = TsvReader.read(train);
-        List<TextExample> evalData = TsvReader.read(eval);
+        List<TextExample> trainData = reader(train).read(train);
+        List<TextExample> evalData = reader(eval).read(eval);
 
         ModelGraph start;
         TextTask task;
@@ -172,6 +184,10 @@ final class FinetuneCommand implements Callable<Integer> {
             throw new ModelException("the exported model does not reproduce TensorFlow's predictions: " + exportCheck);
         }
         return 0;
+    }
+
+    private TextTableReader reader(Path file) {
+        return new TextTableReader(format != null ? format : TableFormat.of(file), textColumn, labelColumn);
     }
 
     /** TensorFlow and ONNX Runtime on the refined model, over the eval set. */

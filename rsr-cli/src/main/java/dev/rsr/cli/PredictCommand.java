@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rsr.engine.FineTuner;
+import dev.rsr.engine.TextBatches;
+import dev.rsr.engine.TextTask;
 import dev.rsr.error.DataException;
 import dev.rsr.error.RsrException;
 import dev.rsr.inference.Predictor;
@@ -13,6 +16,7 @@ import dev.rsr.io.Utf8Lines;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.ir.ValueInfo;
+import dev.rsr.zoo.TextClassifier;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -29,6 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = {"Run a model on a JSONL file: one JSON object of named input arrays per line in (one example, "
                 + "without the batch dimension), one object of named output arrays per line out.",
+                "A model written by rsr finetune also takes raw text, {\"text\": \"...\"}, tokenized as in training; "
+                        + "its output lines then start with the predicted \"label\".",
                 "Consecutive lines of equal shapes are batched. The output file appears only when every line succeeded."})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "The ONNX file.")
@@ -51,9 +57,15 @@ final class PredictCommand implements Callable<Integer> {
 
     private final ObjectMapper mapper = new ObjectMapper();
 
-    /** One parsed input line. */
-    private record Example(long line, Map<String, TensorData> inputs) {
+    /** One parsed input line: named input arrays, or (for a model that carries its tokenizer) token ids of a raw text. */
+    private record Example(long line, Map<String, TensorData> inputs, long[] tokenIds) {
+        boolean fromText() {
+            return tokenIds != null;
+        }
     }
+
+    /** The task (tokenizer, labels) the model carries, if any: then lines may be {"text": ...}. */
+    private TextTask task;
 
     @Override
     public Integer call() {
@@ -64,6 +76,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new DataException(input + ": no such file");
         }
         ModelGraph graph = ServingOptions.read(model);
+        task = TextTask.fromModel(graph, model.toString()).orElse(null);
         long start = System.nanoTime();
         long[] count = {0};
         try (Predictor predictor = serving.open(graph)) {
@@ -115,6 +128,16 @@ final class PredictCommand implements Callable<Integer> {
         if (node == null || !node.isObject()) {
             throw new DataException(where + ": expected a JSON object of named input arrays, got " + (node == null ? "nothing" : node.getNodeType()));
         }
+        if (node.has("text") && declared.stream().noneMatch(v -> v.name().equals("text"))) {
+            if (task == null) {
+                throw new DataException(where + ": a 'text' line needs a model that carries its tokenizer (one written by rsr finetune); "
+                        + "this model takes " + declared.stream().map(ValueInfo::name).toList());
+            }
+            if (!node.get("text").isTextual() || node.size() != 1) {
+                throw new DataException(where + ": a raw-text line is {\"text\": \"...\"} and nothing else");
+            }
+            return new Example(lineNo, Map.of(), task.tokenizer().encode(node.get("text").asText(), task.maxLength()));
+        }
         Map<String, TensorData> inputs = new LinkedHashMap<>();
         for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -140,10 +163,13 @@ final class PredictCommand implements Callable<Integer> {
                 throw new DataException(where + ": " + e.getMessage(), e);
             }
         }
-        return new Example(lineNo, inputs);
+        return new Example(lineNo, inputs, null);
     }
 
     private static boolean sameShapes(Example a, Example b) {
+        if (a.fromText() || b.fromText()) {
+            return a.fromText() && b.fromText(); // Raw texts are padded to a common length per batch.
+        }
         for (Map.Entry<String, TensorData> e : a.inputs().entrySet()) {
             if (!java.util.Arrays.equals(e.getValue().shape(), b.inputs().get(e.getKey()).shape())) {
                 return false;
@@ -154,6 +180,11 @@ final class PredictCommand implements Callable<Integer> {
 
     private int flush(Predictor predictor, boolean batched, List<Example> pending, JsonGenerator gen) throws IOException {
         Map<String, TensorData> feeds = new LinkedHashMap<>();
+        if (pending.get(0).fromText()) {
+            List<long[]> ids = pending.stream().map(Example::tokenIds).toList();
+            int[] all = java.util.stream.IntStream.range(0, ids.size()).toArray();
+            feeds.putAll(TextBatches.batch(new TextTask.EncodedExamples(ids, new long[ids.size()], 0), all).inputs());
+        }
         for (String name : pending.get(0).inputs().keySet()) {
             feeds.put(name, batched ? JsonTensors.stack(pending.stream().map(e -> e.inputs().get(name)).toList())
                     : pending.get(0).inputs().get(name));
@@ -166,8 +197,13 @@ final class PredictCommand implements Callable<Integer> {
             throw new DataException(input + (first == last ? " line " + first : " lines " + first + "-" + last) + ": "
                     + e.getMessage(), e);
         }
+        int[] predicted = task != null && outputs.containsKey(TextClassifier.LOGITS)
+                ? FineTuner.Classification.argmax(outputs.get(TextClassifier.LOGITS)) : null;
         for (int i = 0; i < pending.size(); i++) {
             gen.writeStartObject();
+            if (predicted != null) {
+                gen.writeStringField("label", task.labels().get(predicted[i]));
+            }
             for (Map.Entry<String, TensorData> e : outputs.entrySet()) {
                 gen.writeFieldName(e.getKey());
                 if (batched) {

@@ -112,6 +112,7 @@ class BadInputTest {
         assertFailsOneLine(predict("[1, 2, 3]\n"), "in.jsonl line 1", "expected a JSON object");
         assertFailsOneLine(predict("{}\n"), "in.jsonl line 1", "missing input 'features'");
         assertFailsOneLine(predict("\n\n"), "in.jsonl: no examples");
+        assertFailsOneLine(predict("{\"text\": \"hello\"}\n"), "in.jsonl line 1", "needs a model that carries its tokenizer");
         byte[] badUtf8 = (GOOD + "{\"features\": [1, 2, 3]} \u00e9\n").getBytes(StandardCharsets.ISO_8859_1);
         assertFailsOneLine(predict(badUtf8), "in.jsonl line 2", "not valid UTF-8");
         assertTrue(Files.notExists(dir.resolve("out.jsonl")), "no partial output file may be left");
