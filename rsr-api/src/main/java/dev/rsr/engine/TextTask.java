@@ -5,6 +5,8 @@ import dev.rsr.error.DataException;
 import dev.rsr.error.ModelException;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.ModelMetadata;
+import dev.rsr.text.Tokenizer;
+import dev.rsr.text.Tokenizers;
 import dev.rsr.text.WordTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,8 +19,9 @@ import java.util.TreeSet;
  * A text classification task: its labels (in class-id order), tokenizer and longest sequence.
  * Saved into a model's metadata so that serving tokenizes and labels exactly as training did.
  */
-public record TextTask(List<String> labels, WordTokenizer tokenizer, int maxLength) {
+public record TextTask(List<String> labels, Tokenizer tokenizer, int maxLength) {
     public static final String TOKENIZER_PROPERTY = "rsr.tokenizer";
+    public static final String TOKENIZER_KIND_PROPERTY = "rsr.tokenizer.kind";
     public static final String LABELS_PROPERTY = "rsr.labels";
     public static final String MAX_LENGTH_PROPERTY = "rsr.max_length";
 
@@ -26,32 +29,52 @@ public record TextTask(List<String> labels, WordTokenizer tokenizer, int maxLeng
         labels = List.copyOf(labels);
     }
 
-    /** Labels sorted, a tokenizer trained on the training texts. */
+    /** Labels sorted, a word tokenizer trained on the training texts. */
     public static TextTask fromTraining(List<TextExample> train, int vocabularySize, int maxLength) {
+        return withTokenizer(train, WordTokenizer.train(train.stream().map(TextExample::text).toList(), vocabularySize, 1), maxLength);
+    }
+
+    /** Labels sorted, the given tokenizer. */
+    public static TextTask withTokenizer(List<TextExample> train, Tokenizer tokenizer, int maxLength) {
         List<String> labels = new ArrayList<>(new TreeSet<>(train.stream().map(TextExample::label).toList()));
         if (labels.size() < 2) {
             throw new DataException("the training data has only one label ('" + labels.get(0) + "'); classification needs at least two");
         }
-        WordTokenizer tokenizer = WordTokenizer.train(train.stream().map(TextExample::text).toList(), vocabularySize, 1);
         return new TextTask(labels, tokenizer, maxLength);
+    }
+
+    /** The tokenizer a model carries (an encoder from pretraining carries one without labels). */
+    public static java.util.Optional<Tokenizer> tokenizerOf(ModelGraph model, String source) {
+        Map<String, String> p = model.metadata().properties();
+        if (!p.containsKey(TOKENIZER_PROPERTY)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Tokenizers.deserialize(p.getOrDefault(TOKENIZER_KIND_PROPERTY, WordTokenizer.KIND),
+                p.get(TOKENIZER_PROPERTY), source));
+    }
+
+    /** The model with a tokenizer in its metadata. */
+    public static ModelGraph attachTokenizer(ModelGraph model, Tokenizer tokenizer) {
+        return model.withMetadata(model.metadata().withProperty(TOKENIZER_KIND_PROPERTY, tokenizer.kind())
+                .withProperty(TOKENIZER_PROPERTY, tokenizer.serialize()));
     }
 
     /** The task a model carries in its metadata, if it carries one. */
     public static java.util.Optional<TextTask> fromModel(ModelGraph model, String source) {
         Map<String, String> p = model.metadata().properties();
-        if (!p.containsKey(TOKENIZER_PROPERTY)) {
+        if (!p.containsKey(TOKENIZER_PROPERTY) || !p.containsKey(LABELS_PROPERTY)) {
             return java.util.Optional.empty();
         }
-        if (!p.containsKey(LABELS_PROPERTY) || !p.containsKey(MAX_LENGTH_PROPERTY)) {
-            throw new ModelException(source + ": has a tokenizer but no " + LABELS_PROPERTY + " or " + MAX_LENGTH_PROPERTY + " metadata");
+        if (!p.containsKey(MAX_LENGTH_PROPERTY)) {
+            throw new ModelException(source + ": has a tokenizer and labels but no " + MAX_LENGTH_PROPERTY + " metadata");
         }
         return java.util.Optional.of(new TextTask(Arrays.asList(p.get(LABELS_PROPERTY).split("\n", -1)),
-                WordTokenizer.deserialize(p.get(TOKENIZER_PROPERTY), source), Integer.parseInt(p.get(MAX_LENGTH_PROPERTY))));
+                tokenizerOf(model, source).orElseThrow(), Integer.parseInt(p.get(MAX_LENGTH_PROPERTY))));
     }
 
     /** The model with this task in its metadata. */
     public ModelGraph attachTo(ModelGraph model) {
-        ModelMetadata m = model.metadata().withProperty(TOKENIZER_PROPERTY, tokenizer.serialize())
+        ModelMetadata m = attachTokenizer(model, tokenizer).metadata()
                 .withProperty(LABELS_PROPERTY, String.join("\n", labels))
                 .withProperty(MAX_LENGTH_PROPERTY, Integer.toString(maxLength));
         return model.withMetadata(m);
@@ -74,7 +97,7 @@ public record TextTask(List<String> labels, WordTokenizer tokenizer, int maxLeng
             }
             classes[i] = c;
             ids.add(tokenizer.encode(e.text(), maxLength));
-            if (WordTokenizer.length(e.text()) > maxLength) {
+            if (tokenizer.length(e.text()) > maxLength) {
                 truncated++;
             }
         }

@@ -14,7 +14,8 @@ import java.util.Map;
  * training corpus. Id 0 is padding, id 1 unknown words. Saved with the model as text
  * ({@link #serialize()}), so prediction tokenizes exactly as training did.
  */
-public final class WordTokenizer {
+public final class WordTokenizer implements Tokenizer {
+    public static final String KIND = "word";
     public static final int PAD = 0;
     public static final int UNKNOWN = 1;
     private static final String HEADER = "rsr-word-tokenizer 1";
@@ -77,7 +78,12 @@ public final class WordTokenizer {
         return out;
     }
 
-    /** Token ids of a text, at most {@code maxLength} (longer texts are cut at the end). */
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
     public long[] encode(String text, int maxLength) {
         List<String> words = words(text);
         int n = Math.min(words.size(), maxLength);
@@ -91,19 +97,36 @@ public final class WordTokenizer {
         return out;
     }
 
-    /** Number of words the text has before truncation. */
-    public static int length(String text) {
-        return words(text).size();
+    @Override
+    public int length(String text) {
+        return Math.max(1, words(text).size());
     }
 
-    public int size() {
+    @Override
+    public int vocabularySize() {
         return vocabulary.size();
+    }
+
+    @Override
+    public int padId() {
+        return PAD;
+    }
+
+    @Override
+    public java.util.OptionalInt maskId() {
+        return java.util.OptionalInt.empty();
+    }
+
+    @Override
+    public boolean isSpecial(long id) {
+        return id == PAD || id == UNKNOWN;
     }
 
     public List<String> vocabulary() {
         return vocabulary;
     }
 
+    @Override
     public String serialize() {
         return HEADER + "\n" + String.join("\n", vocabulary);
     }

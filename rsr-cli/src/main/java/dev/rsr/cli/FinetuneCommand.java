@@ -142,7 +142,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 throw new ConfigurationException("--zoo: unknown model '" + base.zoo + "'; choose text-classifier");
             }
             task = TextTask.fromTraining(trainData, vocab, maxLength);
-            TextClassifier zooModel = new TextClassifier(task.tokenizer().size(), dim, layers, heads, 4 * dim, maxLength,
+            TextClassifier zooModel = new TextClassifier(task.tokenizer().vocabularySize(), dim, layers, heads, 4 * dim, maxLength,
                     task.labels().size(), seed);
             start = zooModel.build();
             baseDescription = "zoo " + zooModel;
@@ -150,7 +150,7 @@ final class FinetuneCommand implements Callable<Integer> {
         TextTask.EncodedExamples trainSet = task.encode(trainData);
         TextTask.EncodedExamples evalSet = task.encode(evalData);
         err.printf("task: %d labels, vocabulary %d, %d train / %d eval examples; %,d parameters%n", task.labels().size(),
-                task.tokenizer().size(), trainSet.size(), evalSet.size(), start.parameterCount());
+                task.tokenizer().vocabularySize(), trainSet.size(), evalSet.size(), start.parameterCount());
         if (trainSet.truncated() > 0) {
             err.printf("note: %d training texts are longer than --max-length %d and were cut%n", trainSet.truncated(), maxLength);
         }

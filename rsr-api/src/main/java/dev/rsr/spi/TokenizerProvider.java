@@ -1,0 +1,13 @@
+package dev.rsr.spi;
+
+import dev.rsr.text.Tokenizer;
+
+/** Restores a saved {@link Tokenizer} of one kind; {@link #name()} is that kind. */
+public interface TokenizerProvider extends NamedProvider {
+
+    /**
+     * @param source how error messages name where the data came from (a model file)
+     * @throws dev.rsr.error.ModelException when the data is not a tokenizer of this kind
+     */
+    Tokenizer deserialize(String data, String source);
+}
