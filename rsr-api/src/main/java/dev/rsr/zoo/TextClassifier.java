@@ -1,9 +1,6 @@
 package dev.rsr.zoo;
 
-import dev.rsr.ir.DataType;
-import dev.rsr.ir.Dim;
 import dev.rsr.ir.ModelGraph;
-import dev.rsr.ir.builder.GraphBuilder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,33 +49,12 @@ public record TextClassifier(int vocabSize, int dim, int layers, int heads, int 
         return new TextClassifier(2000, 64, 2, 4, 256, 64, 2, 42);
     }
 
+    /** The encoder this classifier is built on. */
+    public TextEncoder encoder() {
+        return new TextEncoder(vocabSize, dim, layers, heads, ffnDim, maxLength, seed);
+    }
+
     public ModelGraph build() {
-        GraphBuilder b = new GraphBuilder("text_classifier", seed);
-        Dim batch = Dim.symbolic("batch");
-        Dim sequence = Dim.symbolic("sequence");
-        String ids = b.input(INPUT_IDS, DataType.INT64, batch, sequence);
-        String mask = b.input(ATTENTION_MASK, DataType.INT64, batch, sequence);
-
-        b.group("embeddings");
-        String tokens = b.embedding("embeddings.token", ids, vocabSize, dim);
-        String positions = b.positionEmbedding("embeddings.position", ids, maxLength, dim);
-        String x = b.op("embeddings.sum", "Add", List.of(tokens, positions));
-
-        String bias = b.attentionBias("encoder.mask", mask);
-        for (int i = 1; i <= layers; i++) {
-            String layer = "encoder.layer" + i;
-            b.group(layer);
-            x = b.transformerEncoderBlock(layer, x, bias, dim, heads, ffnDim);
-        }
-        b.group("encoder.final");
-        x = b.layerNorm("encoder.final.ln", x, dim);
-        String pooled = b.maskedMeanPool("pool", x, mask);
-
-        b.group("head");
-        String logits = b.dense("head", pooled, dim, classes);
-        String probabilities = b.softmax("head.softmax", logits);
-        b.output(logits, LOGITS, DataType.FLOAT, batch, Dim.of(classes));
-        b.output(probabilities, PROBABILITIES, DataType.FLOAT, batch, Dim.of(classes));
-        return b.build();
+        return Heads.classifier(encoder().build(), TextEncoder.HIDDEN, classes, seed);
     }
 }

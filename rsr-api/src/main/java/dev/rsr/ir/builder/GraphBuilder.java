@@ -37,6 +37,8 @@ public final class GraphBuilder {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Map<String, Integer> nameCounts = new HashMap<>();
+    private final java.util.Set<String> usedNames = new java.util.HashSet<>();
+    private final ModelMetadata baseMetadata;
     private String currentGroup;
 
     /**
@@ -46,6 +48,32 @@ public final class GraphBuilder {
     public GraphBuilder(String graphName, long seed) {
         this.graphName = graphName;
         this.seed = seed;
+        this.baseMetadata = ModelMetadata.rsrDefaults();
+    }
+
+    private GraphBuilder(ModelGraph base, String name, long seed) {
+        this.graphName = name;
+        this.seed = seed;
+        this.baseMetadata = base.metadata();
+        inputs.addAll(base.graph().inputs());
+        initializers.putAll(base.graph().initializers());
+        nodes.addAll(base.graph().nodes());
+        base.metadata().parameterGroups().forEach((g, names) -> groups.put(g, new ArrayList<>(names)));
+        for (Node n : base.graph().nodes()) {
+            usedNames.add(n.name());
+            usedNames.addAll(n.outputs());
+        }
+        base.graph().inputs().forEach(v -> usedNames.add(v.name()));
+        usedNames.addAll(base.graph().initializers().keySet());
+    }
+
+    /**
+     * Continues building on an existing model (any opset: the layer helpers emit ops whose
+     * semantics are the same from opset 11 on, except where noted). Its inputs, parameters, nodes,
+     * groups and metadata are kept; its outputs are not, so declare the new model's outputs.
+     */
+    public static GraphBuilder extend(ModelGraph base, String name, long seed) {
+        return new GraphBuilder(base, name, seed);
     }
 
     public long seed() {
@@ -101,14 +129,19 @@ public final class GraphBuilder {
     }
 
     private String uniqueName(String prefix) {
-        int n = nameCounts.merge(prefix, 1, Integer::sum);
-        return n == 1 ? prefix : prefix + "_" + n;
+        String name;
+        do {
+            int n = nameCounts.merge(prefix, 1, Integer::sum);
+            name = n == 1 ? prefix : prefix + "_" + n;
+        } while (usedNames.contains(name));
+        usedNames.add(name);
+        return name;
     }
 
     /** Finishes the model; the result is validated. */
     public ModelGraph build() {
         Graph graph = new Graph(graphName, inputs, outputs, initializers, nodes, List.of(), "");
-        ModelMetadata metadata = ModelMetadata.rsrDefaults().withParameterGroups(groups);
+        ModelMetadata metadata = baseMetadata.withParameterGroups(groups);
         return new ModelGraph(graph, metadata).validate();
     }
 
@@ -217,17 +250,18 @@ public final class GraphBuilder {
 
     /**
      * Mean of {@code x [batch, seq, dim]} over the positions where the int64 {@code mask [batch, seq]}
-     * is 1; an all-padding row gives zeros, not NaN.
+     * is 1; an all-padding row gives zeros, not NaN. Built from MatMul and Reshape only, so it
+     * means the same in every opset from 11 on (a pretrained model keeps its own opset).
      */
     public String maskedMeanPool(String prefix, String x, String mask) {
         String maskF = op(prefix + ".cast", "Cast", List.of(mask), Attribute.of("to", (long) DataType.FLOAT.onnxCode()));
-        String mask3 = op(prefix + ".unsqueeze", "Unsqueeze", List.of(maskF, constant(prefix + ".axis2", TensorData.vectorOfLongs(2))));
-        String kept = op(prefix + ".mul", "Mul", List.of(x, mask3));
-        String axis1 = constant(prefix + ".axis1", TensorData.vectorOfLongs(1));
-        String sum = op(prefix + ".sum", "ReduceSum", List.of(kept, axis1), Attribute.of("keepdims", 0L));
-        String count = op(prefix + ".count", "ReduceSum", List.of(mask3, axis1), Attribute.of("keepdims", 0L));
+        String row = op(prefix + ".row", "Reshape", List.of(maskF, constant(prefix + ".row_shape", TensorData.vectorOfLongs(0, 1, -1))));
+        String sum = op(prefix + ".sum", "MatMul", List.of(row, x));
+        String column = op(prefix + ".column", "Transpose", List.of(row), Attribute.ofInts("perm", 0, 2, 1));
+        String count = op(prefix + ".count", "MatMul", List.of(row, column));
         String safeCount = op(prefix + ".clamp", "Max", List.of(count, constant(prefix + ".min", TensorData.scalarFloat(1e-6f))));
-        return op(prefix + ".mean", "Div", List.of(sum, safeCount));
+        String mean = op(prefix + ".mean", "Div", List.of(sum, safeCount));
+        return op(prefix + ".flatten", "Reshape", List.of(mean, constant(prefix + ".out_shape", TensorData.vectorOfLongs(0, -1))));
     }
 
     /** Softmax over the last axis. */
