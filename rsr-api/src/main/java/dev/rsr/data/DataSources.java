@@ -51,6 +51,24 @@ public record DataSources(Path wordnetDir, Path fortunesDir, int syntheticSize, 
         throw new ConfigurationException("unknown data source '" + source + "'; choose one of " + String.join(", ", NAMES));
     }
 
+    /** Names of the unlabelled corpora {@link #corpus} reads. */
+    public static final List<String> CORPORA = List.of("wordnet-all", "fortunes", "synthetic");
+
+    /**
+     * Texts for pretraining: {@code wordnet-all} (every gloss of every part of speech),
+     * {@code fortunes} (every entry of every category file), {@code synthetic} (sentences of all
+     * synthetic tasks, {@link #syntheticSize} per task).
+     */
+    public List<String> corpus(String name) {
+        return switch (name) {
+            case "wordnet-all" -> WordNet.partsOfSpeech(wordnetDir).stream().map(TextExample::text).toList();
+            case "fortunes" -> Fortunes.read(fortunesDir, Fortunes.categories(fortunesDir)).stream().map(TextExample::text).toList();
+            case "synthetic" -> SyntheticTasks.NAMES.stream()
+                    .flatMap(t -> SyntheticTasks.generate(t, syntheticSize, seed).stream().map(TextExample::text)).toList();
+            default -> throw new ConfigurationException("unknown corpus '" + name + "'; choose from " + String.join(", ", CORPORA));
+        };
+    }
+
     /** At most {@code maxPerClass} examples per label and no more than the rarest label has: equal class sizes. */
     public static List<TextExample> balance(List<TextExample> examples, int maxPerClass, long seed) {
         Map<String, List<TextExample>> byLabel = new LinkedHashMap<>();

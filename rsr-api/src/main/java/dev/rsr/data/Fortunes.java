@@ -20,6 +20,20 @@ public final class Fortunes {
     private Fortunes() {
     }
 
+    /** Every category in a fortunes directory: the files that have a {@code .dat} index beside them. */
+    public static List<String> categories(Path dir) {
+        try (var files = Files.list(dir)) {
+            List<String> found = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".dat"))
+                    .map(n -> n.substring(0, n.length() - 4)).filter(n -> Files.isRegularFile(dir.resolve(n))).sorted().toList();
+            if (found.isEmpty()) {
+                throw new DataException(dir + ": no fortune files (Debian: apt-get install fortunes fortunes-min)");
+            }
+            return found;
+        } catch (java.io.IOException e) {
+            throw new DataException(dir + ": cannot list fortune files (Debian: apt-get install fortunes fortunes-min): " + e.getMessage());
+        }
+    }
+
     /** Every entry of the given categories, text with whitespace collapsed and overstrikes removed. */
     public static List<TextExample> read(Path dir, List<String> categories) {
         List<TextExample> out = new ArrayList<>();

@@ -50,6 +50,9 @@ public interface TrainingSession extends AutoCloseable {
     /** Restores what {@link #saveCheckpoint} wrote (the same model and spec). */
     void restoreCheckpoint(Path file);
 
+    /** Update steps each module has taken (restored with a checkpoint). */
+    Map<String, Long> moduleSteps();
+
     /** Frees native resources; never throws. */
     @Override
     void close();

@@ -59,6 +59,13 @@ class ZooTest {
     }
 
     @Test
+    void reinitializationReproducesTheBuildersInitialWeights() {
+        ModelGraph built = SMALL.encoder().build();
+        assertEquals(built, built.withInitializers(dev.rsr.ir.builder.ParameterInit.reinitialize(built, 7)));
+        assertNotEquals(built, built.withInitializers(dev.rsr.ir.builder.ParameterInit.reinitialize(built, 8)));
+    }
+
+    @Test
     void badConfigurationsNameEveryField() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> new TextClassifier(1, 10, 1, 3, 0, 8, 1, 0));

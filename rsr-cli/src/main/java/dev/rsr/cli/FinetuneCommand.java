@@ -26,7 +26,10 @@ import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.tensorflow.TensorFlowInferenceBackend;
 import dev.rsr.training.Batch;
+import dev.rsr.text.Tokenizer;
+import dev.rsr.zoo.Heads;
 import dev.rsr.zoo.TextClassifier;
+import dev.rsr.zoo.TextEncoder;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,6 +121,10 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--reinit", description = "Re-initialize the --model's weights randomly (zoo initialization, --seed): the "
+            + "from-scratch baseline of a pretrained encoder with the same architecture and tokenizer.")
+    boolean reinit;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -132,11 +139,28 @@ final class FinetuneCommand implements Callable<Integer> {
         TextTask task;
         String baseDescription;
         if (base.model != null) {
-            start = ServingOptions.read(base.model);
-            task = TextTask.fromModel(start, base.model.toString()).orElseGet(() ->
-                    TextTask.fromTraining(trainData, Math.min(vocab, embeddingRows(start)), maxLength));
-            checkClassifier(start, task);
+            ModelGraph read = ServingOptions.read(base.model);
             baseDescription = "file sha256:" + sha256(Files.readAllBytes(base.model));
+            ModelGraph loaded = reinit ? read.withInitializers(dev.rsr.ir.builder.ParameterInit.reinitialize(read, seed)) : read;
+            if (reinit) {
+                baseDescription += " re-initialized (seed " + seed + ")";
+            }
+            if (loaded.graph().output(TextClassifier.LOGITS).isPresent()) {
+                start = loaded;
+                task = TextTask.fromModel(start, base.model.toString()).orElseGet(() ->
+                        TextTask.fromTraining(trainData, Math.min(vocab, embeddingRows(loaded)), maxLength));
+                checkClassifier(start, task);
+            } else {
+                // An encoder (from rsr pretrain, or a pretrained transformer): attach a fresh head for this task's labels.
+                String hidden = hiddenOutput(loaded);
+                Tokenizer tokenizer = TextTask.tokenizerOf(loaded, base.model.toString()).orElseThrow(() -> new ModelException(
+                        base.model + ": an encoder without a saved tokenizer; give the one it was trained with (--tokenizer)"));
+                int length = Integer.parseInt(loaded.metadata().properties().getOrDefault(TextTask.MAX_LENGTH_PROPERTY,
+                        Integer.toString(maxLength)));
+                task = TextTask.withTokenizer(trainData, tokenizer, Math.min(length, maxLength));
+                start = Heads.classifier(loaded, hidden, task.labels().size(), seed);
+                err.printf("encoder %s: attached a fresh %d-class head to output '%s'%n", base.model, task.labels().size(), hidden);
+            }
         } else {
             if (!base.zoo.equals("text-classifier")) {
                 throw new ConfigurationException("--zoo: unknown model '" + base.zoo + "'; choose text-classifier");
@@ -221,6 +245,23 @@ final class FinetuneCommand implements Callable<Integer> {
         Map<String, Object> json = mapper.convertValue(m, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() { });
         json.put("export_check", exportCheck);
         AtomicFiles.write(file, stream -> stream.write(mapper.writeValueAsBytes(json)));
+    }
+
+    /** The encoder's per-token output: {@code hidden}, {@code last_hidden_state}, or its only float[batch, sequence, dim] output. */
+    static String hiddenOutput(ModelGraph encoder) {
+        List<String> candidates = encoder.graph().outputs().stream()
+                .filter(v -> v.shape().hasRank() && v.shape().rank() == 3 && v.type() == dev.rsr.ir.DataType.FLOAT)
+                .map(dev.rsr.ir.ValueInfo::name).toList();
+        for (String preferred : List.of(TextEncoder.HIDDEN, "last_hidden_state")) {
+            if (candidates.contains(preferred)) {
+                return preferred;
+            }
+        }
+        if (candidates.size() == 1) {
+            return candidates.get(0);
+        }
+        throw new ModelException("the model has no 'logits' output and no single float[batch, sequence, dim] output to attach a "
+                + "classifier to (outputs: " + encoder.graph().outputs() + ")");
     }
 
     /** Rows of the embedding table that {@code input_ids} indexes. */

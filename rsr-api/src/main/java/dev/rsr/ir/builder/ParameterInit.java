@@ -48,6 +48,39 @@ public final class ParameterInit {
         return TensorData.ofFloats(shape, values);
     }
 
+    /**
+     * Fresh values for every floating-point parameter of a model whose parameters follow the
+     * builder's naming: {@code *.scale} ones, {@code *.bias} zeros, {@code embeddings.*} normal(0,
+     * 0.02), other rank-2 {@code *.weight} Glorot uniform. For a model the builder made with this
+     * seed, the result equals its initial weights: the "random initialization" baseline of a
+     * pretrained encoder, same architecture and tokenizer.
+     *
+     * @throws IllegalArgumentException naming a parameter that follows none of these patterns
+     */
+    public static java.util.Map<String, TensorData> reinitialize(dev.rsr.ir.ModelGraph model, long seed) {
+        java.util.Map<String, TensorData> fresh = new java.util.LinkedHashMap<>();
+        model.graph().initializers().forEach((name, t) -> {
+            if (!t.type().isFloatingPoint()) {
+                return;
+            }
+            long[] shape = t.shape();
+            TensorData value;
+            if (name.endsWith(".scale")) {
+                value = constant(shape, 1f);
+            } else if (name.endsWith(".bias")) {
+                value = constant(shape, 0f);
+            } else if (name.startsWith("embeddings.") && name.endsWith(".weight")) {
+                value = normal(seed, name, shape, 0.02);
+            } else if (name.endsWith(".weight") && shape.length == 2) {
+                value = xavierUniform(seed, name, shape, shape[0], shape[1]);
+            } else {
+                throw new IllegalArgumentException("parameter '" + name + "' does not follow the zoo's naming; cannot re-initialize it");
+            }
+            fresh.put(name, value);
+        });
+        return fresh;
+    }
+
     private static int count(long[] shape) {
         return (int) TensorData.elementCount(shape);
     }

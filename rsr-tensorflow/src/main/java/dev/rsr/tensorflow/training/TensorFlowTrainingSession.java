@@ -528,7 +528,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                 .orElseThrow(() -> new DataException(file + ": '" + slotName + "' does not match this session's optimizer"));
     }
 
-    /** Update steps taken so far by each module. */
+    @Override
     public Map<String, Long> moduleSteps() {
         return Map.copyOf(moduleSteps);
     }

@@ -1,0 +1,165 @@
+package dev.rsr.cli;
+
+import dev.rsr.data.DataSources;
+import dev.rsr.data.Fortunes;
+import dev.rsr.data.PlainText;
+import dev.rsr.data.WordNet;
+import dev.rsr.engine.TextTask;
+import dev.rsr.engine.pretraining.Pretrainer;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.onnx.OnnxFormat;
+import dev.rsr.plugin.PluginRegistry;
+import dev.rsr.spi.PretrainingObjective;
+import dev.rsr.spi.TrainingBackend;
+import dev.rsr.text.SubwordTokenizer;
+import dev.rsr.text.Tokenizer;
+import dev.rsr.zoo.TextEncoder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+        description = {"Pretrain the zoo text encoder on unlabelled text with a task-agnostic objective (masked-token "
+                + "prediction or denoising), and write the encoder (with its sub-word tokenizer) as ONNX.",
+                "Checkpoints periodically; --resume continues a run from its checkpoint onto the same trajectory."})
+final class PretrainCommand implements Callable<Integer> {
+    static final class Corpus {
+        @Option(names = "--corpus", description = "A text file, one document per line.")
+        Path file;
+
+        @Option(names = "--source", split = ",", description = "Named corpora: wordnet-all, fortunes, synthetic (comma-separated).")
+        List<String> sources;
+
+        @Option(names = "--builtin", description = "The built-in synthetic corpus.")
+        boolean builtin;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Corpus corpus;
+
+    @Option(names = "--out", required = true, description = "Where to write the encoder ONNX file.")
+    Path out;
+
+    @Option(names = "--objective", defaultValue = "mlm", description = "Pretraining objective: mlm or denoising (default: ${DEFAULT-VALUE}).")
+    String objective;
+
+    @Option(names = "--max-minutes", defaultValue = "0", description = "Stop after this many minutes (0 = no time limit).")
+    double maxMinutes;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in all (0 = no step limit; default 1000 when neither is given).")
+    int maxSteps;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--vocab", defaultValue = "8000", description = "Sub-word vocabulary size (default: ${DEFAULT-VALUE}).")
+    int vocab;
+
+    @Option(names = "--max-length", defaultValue = "64", description = "Longest token sequence (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--dim", defaultValue = "128", description = "Encoder width (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--layers", defaultValue = "2", description = "Encoder blocks (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+    int heads;
+
+    @Option(names = "--checkpoint", description = "Checkpoint file (default: OUT.ckpt).")
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-every", defaultValue = "200", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint if it exists.")
+    boolean resume;
+
+    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--wordnet-dir", description = "WordNet data files (default: /usr/share/wordnet).")
+    Path wordnetDir = WordNet.DEFAULT_DIR;
+
+    @Option(names = "--fortunes-dir", description = "Fortune files (default: /usr/share/games/fortunes).")
+    Path fortunesDir = Fortunes.DEFAULT_DIR;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        PretrainingObjective chosen = PluginRegistry.discover(PretrainingObjective.class).get(objective);
+        Pretrainer.Config config = new Pretrainer.Config(maxSteps == 0 && maxMinutes == 0 ? 1000 : maxSteps, maxMinutes, batch, lr,
+                seed, checkpointEvery, checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt"), resume, threads);
+        List<String> texts = texts();
+        // The tokenizer is a pure function of the corpus and settings, so a resumed run rebuilds the same one.
+        Tokenizer tokenizer = SubwordTokenizer.train(texts, vocab);
+        List<long[]> sequences = new ArrayList<>(texts.size());
+        long tokens = 0;
+        for (String t : texts) {
+            long[] ids = tokenizer.encode(t, maxLength);
+            sequences.add(ids);
+            tokens += ids.length;
+        }
+        TextEncoder encoder = new TextEncoder(tokenizer.vocabularySize(), dim, layers, heads, 4 * dim, maxLength, seed);
+        ModelGraph model = encoder.build();
+        err.printf("corpus: %,d texts, %,d tokens; sub-word vocabulary %,d; encoder %,d parameters; objective %s%n", texts.size(),
+                tokens, tokenizer.vocabularySize(), model.parameterCount(), chosen.name());
+        TrainingBackend backend = PluginRegistry.discover(TrainingBackend.class).get("tensorflow");
+        Pretrainer.Result result = new Pretrainer(backend).run(model, TextEncoder.HIDDEN, tokenizer, sequences, chosen, config,
+                new Pretrainer.Listener() {
+                    @Override
+                    public void progress(int step, Pretrainer.Config c, double seconds, double loss, long seenTokens) {
+                        err.printf("step %6d%s  %7.1f s  loss %.4f  %,.0f tokens/s%n", step, c.maxSteps() > 0 ? "/" + c.maxSteps() : "",
+                                seconds, loss, seenTokens / Math.max(seconds, 1e-9));
+                        err.flush();
+                    }
+
+                    @Override
+                    public void checkpointed(int step, Path file) {
+                        err.printf("checkpoint at step %d -> %s%n", step, file);
+                        err.flush();
+                    }
+                });
+        ModelGraph trained = TextTask.attachTokenizer(result.encoder(), tokenizer);
+        trained = trained.withMetadata(trained.metadata().withProperty(TextTask.MAX_LENGTH_PROPERTY, Integer.toString(maxLength))
+                .withProperty("rsr.provenance.pretraining.objective", chosen.name())
+                .withProperty("rsr.provenance.pretraining.corpus", describeCorpus())
+                .withProperty("rsr.provenance.pretraining.steps", Integer.toString(result.steps()))
+                .withProperty("rsr.provenance.seed", Long.toString(seed)));
+        OnnxFormat.write(trained, out);
+        spec.commandLine().getOut().printf("pretrained %s: steps %d..%d in %.1f s, final loss %.4f, peak RSS %.0f MiB -> %s%n",
+                chosen.name(), result.startStep(), result.steps(), result.seconds(), result.finalLoss(), result.peakRssMb(), out);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private List<String> texts() {
+        if (corpus.file != null) {
+            return PlainText.lines(corpus.file);
+        }
+        DataSources sources = new DataSources(wordnetDir, fortunesDir, 5000, seed);
+        List<String> names = corpus.builtin ? List.of("synthetic") : corpus.sources;
+        List<String> all = new ArrayList<>();
+        names.forEach(n -> all.addAll(sources.corpus(n.strip())));
+        return all;
+    }
+
+    private String describeCorpus() {
+        return corpus.file != null ? "file " + corpus.file.getFileName() : corpus.builtin ? "synthetic" : String.join(",", corpus.sources);
+    }
+}

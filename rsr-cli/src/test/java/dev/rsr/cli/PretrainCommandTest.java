@@ -1,0 +1,63 @@
+package dev.rsr.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rsr.engine.TextTask;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.onnx.OnnxFormat;
+import dev.rsr.text.SubwordTokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PretrainCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void pretrainsResumesAndFinetunesFromTheEncoder() throws Exception {
+        Path encoder = dir.resolve("encoder.onnx");
+        String[] common = {"pretrain", "--builtin", "--out", encoder.toString(), "--dim", "32", "--layers", "1", "--heads", "2",
+            "--vocab", "300", "--max-length", "24", "--batch", "16", "--threads", "1", "--checkpoint-every", "20"};
+        CliRun first = CliRun.of(concat(common, "--max-steps", "40"));
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(Files.exists(dir.resolve("encoder.onnx.ckpt")));
+        CliRun resumed = CliRun.of(concat(common, "--max-steps", "60", "--resume"));
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().contains("steps 40..60"), resumed.out());
+
+        ModelGraph model = OnnxFormat.read(encoder);
+        assertEquals(SubwordTokenizer.KIND, TextTask.tokenizerOf(model, "e").orElseThrow().kind());
+        assertEquals("mlm", model.metadata().properties().get("rsr.provenance.pretraining.objective"));
+        assertTrue(model.graph().output("hidden").isPresent());
+        assertTrue(model.graph().input("mlm_positions").isEmpty(), "the exported encoder has no pretraining head");
+
+        assertEquals(0, CliRun.of("data", "export", "--source", "synthetic:agreement", "--size", "600", "--out", dir.toString()).exitCode());
+        CliRun finetune = CliRun.of("finetune", "--model", encoder.toString(), "--train", dir.resolve("train.tsv").toString(),
+                "--eval", dir.resolve("eval.tsv").toString(), "--out", dir.resolve("cls.onnx").toString(), "--max-steps", "20",
+                "--threads", "1");
+        assertEquals(0, finetune.exitCode(), finetune.err());
+        assertTrue(finetune.err().contains("attached a fresh 2-class head to output 'hidden'"), finetune.err());
+        TextTask task = TextTask.fromModel(OnnxFormat.read(dir.resolve("cls.onnx")), "cls").orElseThrow();
+        assertEquals(SubwordTokenizer.KIND, task.tokenizer().kind());
+    }
+
+    @Test
+    void denoisingObjectiveAndBadSettings() {
+        Path encoder = dir.resolve("d.onnx");
+        CliRun run = CliRun.of("pretrain", "--builtin", "--objective", "denoising", "--out", encoder.toString(), "--dim", "16",
+                "--layers", "1", "--heads", "2", "--vocab", "200", "--max-steps", "5", "--threads", "1");
+        assertEquals(0, run.exitCode(), run.err());
+        CliRun bad = CliRun.of("pretrain", "--builtin", "--objective", "guess", "--out", encoder.toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.errorLine().contains("no PretrainingObjective plugin named 'guess'; available: mlm, denoising"), bad.errorLine());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
