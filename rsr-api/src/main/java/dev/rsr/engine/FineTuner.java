@@ -41,12 +41,13 @@ public final class FineTuner {
                       FineTuneConfig config, Listener listener) {
         List<TaskModule> modules = TaskModule.fromParameterGroups(model);
         TrainingSpec spec = new TrainingSpec(LossSpec.classification(), OptimizerSpec.adam(), modules, false, threads);
-        TextBatches.Shuffled batches = new TextBatches.Shuffled(train, config.batchSize(), config.seed());
+        TextBatches.Layout layout = TextBatches.Layout.of(model, task.tokenizer());
+        TextBatches.Shuffled batches = new TextBatches.Shuffled(train, config.batchSize(), config.seed(), layout);
         int stepLimit = config.maxSteps() > 0 ? config.maxSteps() : Integer.MAX_VALUE;
         if (config.epochs() > 0) {
             stepLimit = (int) Math.min(stepLimit, (long) config.epochs() * batches.batchesPerEpoch());
         }
-        List<Batch> evalBatches = TextBatches.inOrder(eval, 64);
+        List<Batch> evalBatches = TextBatches.inOrder(eval, 64, layout);
         List<FineTuneMetrics.CurvePoint> curve = new ArrayList<>();
         long start = System.nanoTime();
         try (TrainingSession session = backend.open(model, spec)) {

@@ -9,20 +9,31 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Mini-batches of encoded texts, padded to the longest text in the batch (id 0, mask 0), as the
- * {@code input_ids} and {@code attention_mask} inputs of a text classifier.
+ * Mini-batches of encoded texts, padded to the longest text in the batch (mask 0), as the
+ * {@code input_ids} and {@code attention_mask} inputs of a text classifier, and all-zero
+ * {@code token_type_ids} for models (BERT-style) that take them.
  */
 public final class TextBatches {
+    public static final String TOKEN_TYPE_IDS = "token_type_ids";
+
     private TextBatches() {
     }
 
+    /** The inputs a model takes: its feed inputs decide whether token type ids are added. */
+    public record Layout(long padId, boolean tokenTypes) {
+        public static Layout of(dev.rsr.ir.ModelGraph model, dev.rsr.text.Tokenizer tokenizer) {
+            return new Layout(tokenizer.padId(), model.graph().input(TOKEN_TYPE_IDS).isPresent());
+        }
+    }
+
     /** The examples at {@code indices} as one batch. */
-    public static Batch batch(TextTask.EncodedExamples data, int[] indices) {
+    public static Batch batch(TextTask.EncodedExamples data, int[] indices, Layout layout) {
         int width = 1;
         for (int i : indices) {
             width = Math.max(width, data.tokenIds().get(i).length);
         }
         long[] ids = new long[indices.length * width];
+        java.util.Arrays.fill(ids, layout.padId());
         long[] mask = new long[indices.length * width];
         long[] labels = new long[indices.length];
         for (int r = 0; r < indices.length; r++) {
@@ -34,12 +45,17 @@ public final class TextBatches {
             labels[r] = data.classes()[indices[r]];
         }
         long[] shape = {indices.length, width};
-        return new Batch(Map.of(TextClassifier.INPUT_IDS, TensorData.ofLongs(shape, ids),
-                TextClassifier.ATTENTION_MASK, TensorData.ofLongs(shape, mask)), TensorData.ofLongs(new long[] {indices.length}, labels));
+        Map<String, TensorData> inputs = new java.util.LinkedHashMap<>();
+        inputs.put(TextClassifier.INPUT_IDS, TensorData.ofLongs(shape, ids));
+        inputs.put(TextClassifier.ATTENTION_MASK, TensorData.ofLongs(shape, mask));
+        if (layout.tokenTypes()) {
+            inputs.put(TOKEN_TYPE_IDS, TensorData.ofLongs(shape, new long[ids.length]));
+        }
+        return new Batch(inputs, TensorData.ofLongs(new long[] {indices.length}, labels));
     }
 
     /** Consecutive batches over all examples in order (the last may be smaller): for evaluation. */
-    public static List<Batch> inOrder(TextTask.EncodedExamples data, int batchSize) {
+    public static List<Batch> inOrder(TextTask.EncodedExamples data, int batchSize, Layout layout) {
         List<Batch> out = new ArrayList<>();
         for (int start = 0; start < data.size(); start += batchSize) {
             int n = Math.min(batchSize, data.size() - start);
@@ -47,7 +63,7 @@ public final class TextBatches {
             for (int i = 0; i < n; i++) {
                 idx[i] = start + i;
             }
-            out.add(batch(data, idx));
+            out.add(batch(data, idx, layout));
         }
         return out;
     }
@@ -55,14 +71,16 @@ public final class TextBatches {
     /** An endless stream of shuffled epochs, deterministic by seed. */
     public static final class Shuffled {
         private final TextTask.EncodedExamples data;
+        private final Layout layout;
         private final int batchSize;
         private final SplittableRandom random;
         private int[] order;
         private int position;
         private int epoch;
 
-        public Shuffled(TextTask.EncodedExamples data, int batchSize, long seed) {
+        public Shuffled(TextTask.EncodedExamples data, int batchSize, long seed, Layout layout) {
             this.data = data;
+            this.layout = layout;
             this.batchSize = Math.min(batchSize, data.size());
             this.random = new SplittableRandom(seed);
             reshuffle();
@@ -89,7 +107,7 @@ public final class TextBatches {
             }
             int[] idx = java.util.Arrays.copyOfRange(order, position, position + batchSize);
             position += batchSize;
-            return batch(data, idx);
+            return batch(data, idx, layout);
         }
 
         /** Completed passes over the data. */

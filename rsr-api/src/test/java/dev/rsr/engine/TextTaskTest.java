@@ -31,7 +31,7 @@ class TextTaskTest {
         TextTask task = TextTask.fromTraining(TRAIN, 100, 2);
         TextTask.EncodedExamples enc = task.encode(TRAIN);
         assertEquals(1, enc.truncated(), "'bad film indeed' is longer than 2 tokens");
-        Batch b = TextBatches.batch(enc, new int[] {0, 1});
+        Batch b = TextBatches.batch(enc, new int[] {0, 1}, new TextBatches.Layout(0, false));
         assertArrayEquals(new long[] {2, 2}, b.inputs().get("attention_mask").shape());
         assertArrayEquals(new long[] {1, 0}, b.targets().longs());
         ModelGraph m = task.attachTo(Mlp.defaults().build());

@@ -46,6 +46,9 @@ final class BenchCommand implements Runnable {
 
             @Option(names = "--zoo", description = "Benchmark a zoo model with default settings: text-classifier.")
             String zoo;
+
+            @Option(names = "--pretrained", description = "Benchmark a pretrained model shipped with RSR: all-minilm-l6-v2.")
+            String pretrained;
         }
 
         @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -75,7 +78,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ModelGraph model = source != null && source.model != null ? ServingOptions.read(source.model) : zooModel();
+            ModelGraph model = source != null && source.model != null ? ServingOptions.read(source.model)
+                    : source != null && source.pretrained != null ? dev.rsr.huggingface.PretrainedModels.load(source.pretrained) : zooModel();
             PrintWriter out = spec.commandLine().getOut();
             out.printf("model %s: %,d parameters; threads %s, sequence %d%n", model.graph().name(),
                     model.parameterCount(), threads == 0 ? "all cores" : threads, sequence);

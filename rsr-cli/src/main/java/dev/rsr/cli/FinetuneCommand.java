@@ -14,6 +14,8 @@ import dev.rsr.engine.TextTask;
 import dev.rsr.error.ConfigurationException;
 import dev.rsr.error.DataException;
 import dev.rsr.error.ModelException;
+import dev.rsr.huggingface.HuggingFaceTokenizer;
+import dev.rsr.huggingface.PretrainedModels;
 import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
 import dev.rsr.io.AtomicFiles;
@@ -54,7 +56,13 @@ final class FinetuneCommand implements Callable<Integer> {
 
         @Option(names = "--zoo", description = "Start from a fresh zoo model: text-classifier.")
         String zoo;
+
+        @Option(names = "--pretrained", description = "Start from a pretrained encoder shipped with RSR: all-minilm-l6-v2.")
+        String pretrained;
     }
+
+    @Option(names = "--tokenizer", description = "A Hugging Face tokenizer.json for a --model encoder that carries no tokenizer.")
+    Path tokenizerFile;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Base base;
@@ -138,28 +146,32 @@ final class FinetuneCommand implements Callable<Integer> {
         ModelGraph start;
         TextTask task;
         String baseDescription;
-        if (base.model != null) {
-            ModelGraph read = ServingOptions.read(base.model);
-            baseDescription = "file sha256:" + sha256(Files.readAllBytes(base.model));
+        if (base.model != null || base.pretrained != null) {
+            String source = base.model != null ? base.model.toString() : base.pretrained;
+            ModelGraph read = base.model != null ? ServingOptions.read(base.model) : PretrainedModels.load(base.pretrained);
+            if (tokenizerFile != null) {
+                read = TextTask.attachTokenizer(read, HuggingFaceTokenizer.fromJson(Files.readString(tokenizerFile), tokenizerFile.toString()));
+            }
+            baseDescription = base.model != null ? "file sha256:" + sha256(Files.readAllBytes(base.model)) : "pretrained " + base.pretrained;
             ModelGraph loaded = reinit ? read.withInitializers(dev.rsr.ir.builder.ParameterInit.reinitialize(read, seed)) : read;
             if (reinit) {
                 baseDescription += " re-initialized (seed " + seed + ")";
             }
             if (loaded.graph().output(TextClassifier.LOGITS).isPresent()) {
                 start = loaded;
-                task = TextTask.fromModel(start, base.model.toString()).orElseGet(() ->
+                task = TextTask.fromModel(start, source).orElseGet(() ->
                         TextTask.fromTraining(trainData, Math.min(vocab, embeddingRows(loaded)), maxLength));
                 checkClassifier(start, task);
             } else {
                 // An encoder (from rsr pretrain, or a pretrained transformer): attach a fresh head for this task's labels.
                 String hidden = hiddenOutput(loaded);
-                Tokenizer tokenizer = TextTask.tokenizerOf(loaded, base.model.toString()).orElseThrow(() -> new ModelException(
-                        base.model + ": an encoder without a saved tokenizer; give the one it was trained with (--tokenizer)"));
+                Tokenizer tokenizer = TextTask.tokenizerOf(loaded, source).orElseThrow(() -> new ModelException(
+                        source + ": an encoder without a saved tokenizer; give the one it was trained with (--tokenizer tokenizer.json)"));
                 int length = Integer.parseInt(loaded.metadata().properties().getOrDefault(TextTask.MAX_LENGTH_PROPERTY,
                         Integer.toString(maxLength)));
                 task = TextTask.withTokenizer(trainData, tokenizer, Math.min(length, maxLength));
                 start = Heads.classifier(loaded, hidden, task.labels().size(), seed);
-                err.printf("encoder %s: attached a fresh %d-class head to output '%s'%n", base.model, task.labels().size(), hidden);
+                err.printf("encoder %s: attached a fresh %d-class head to output '%s'%n", source, task.labels().size(), hidden);
             }
         } else {
             if (!base.zoo.equals("text-classifier")) {
@@ -193,7 +205,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 .withProperty("rsr.provenance.train_data_sha256", sha256(Files.readAllBytes(train)))
                 .withProperty("rsr.provenance.seed", Long.toString(seed))
                 .withProperty("rsr.provenance.steps", Integer.toString(result.metrics().steps())));
-        Map<String, Object> exportCheck = checkExport(refined, evalSet);
+        Map<String, Object> exportCheck = checkExport(refined, evalSet, TextBatches.Layout.of(refined, task.tokenizer()));
         OnnxFormat.write(refined, out);
         Path metricsFile = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.json");
         writeMetrics(metricsFile, result.metrics(), exportCheck);
@@ -215,13 +227,13 @@ final class FinetuneCommand implements Callable<Integer> {
     }
 
     /** TensorFlow and ONNX Runtime on the refined model, over the eval set. */
-    private static Map<String, Object> checkExport(ModelGraph refined, TextTask.EncodedExamples evalSet) {
+    private static Map<String, Object> checkExport(ModelGraph refined, TextTask.EncodedExamples evalSet, TextBatches.Layout layout) {
         long agree = 0, total = 0;
         double worst = 0;
         InferenceOptions options = InferenceOptions.defaults();
         try (Predictor tf = new TensorFlowInferenceBackend().open(refined, options);
              Predictor ort = new OrtInferenceBackend().open(refined, options)) {
-            for (Batch b : TextBatches.inOrder(evalSet, 64)) {
+            for (Batch b : TextBatches.inOrder(evalSet, 64, layout)) {
                 TensorData p = tf.predict(b.inputs()).get(TextClassifier.PROBABILITIES);
                 TensorData q = ort.predict(b.inputs()).get(TextClassifier.PROBABILITIES);
                 int[] a1 = FineTuner.Classification.argmax(p), a2 = FineTuner.Classification.argmax(q);

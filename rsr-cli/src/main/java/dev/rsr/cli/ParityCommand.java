@@ -3,6 +3,7 @@ package dev.rsr.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rsr.error.ModelException;
+import dev.rsr.huggingface.PretrainedModels;
 import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
 import dev.rsr.ir.ModelGraph;
@@ -24,8 +25,16 @@ import picocli.CommandLine.Option;
         description = {"Compare TensorFlow's forward pass with ONNX Runtime's on random valid inputs.",
                 "Exits 1 when the largest absolute difference exceeds the tolerance or when TensorFlow cannot compile an op."})
 final class ParityCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "The ONNX file.")
-    Path model;
+    static final class Source {
+        @Option(names = "--model", description = "The ONNX file.")
+        Path model;
+
+        @Option(names = "--pretrained", description = "A pretrained model shipped with RSR: all-minilm-l6-v2.")
+        String pretrained;
+    }
+
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
 
     @Option(names = "--samples", defaultValue = "3", description = "Random input batches (default: ${DEFAULT-VALUE}).")
     int samples;
@@ -47,17 +56,17 @@ final class ParityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelGraph graph = ServingOptions.read(model);
+        ModelGraph graph = source.model != null ? ServingOptions.read(source.model) : PretrainedModels.load(source.pretrained);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model", model.toString());
+        report.put("model", source.model != null ? source.model.toString() : source.pretrained);
         TrainingBackend tf = PluginRegistry.discover(TrainingBackend.class).get(TensorFlowInferenceBackend.NAME);
         Map<String, String> unsupported = new LinkedHashMap<>();
         tf.unsupportedOps(graph).forEach((op, node) -> unsupported.put(op, node.describe()));
         report.put("unsupported_ops", unsupported);
         if (!unsupported.isEmpty()) {
             print(out, report);
-            throw new ModelException(model + ": TensorFlow cannot compile " + String.join(", ", unsupported.keySet()));
+            throw new ModelException(report.get("model") + ": TensorFlow cannot compile " + String.join(", ", unsupported.keySet()));
         }
         Map<String, Double> worst = new LinkedHashMap<>();
         InferenceOptions options = InferenceOptions.defaults();

@@ -183,7 +183,9 @@ final class PredictCommand implements Callable<Integer> {
         if (pending.get(0).fromText()) {
             List<long[]> ids = pending.stream().map(Example::tokenIds).toList();
             int[] all = java.util.stream.IntStream.range(0, ids.size()).toArray();
-            feeds.putAll(TextBatches.batch(new TextTask.EncodedExamples(ids, new long[ids.size()], 0), all).inputs());
+            TextBatches.Layout layout = new TextBatches.Layout(task.tokenizer().padId(),
+                    predictor.inputs().stream().anyMatch(v -> v.name().equals(TextBatches.TOKEN_TYPE_IDS)));
+            feeds.putAll(TextBatches.batch(new TextTask.EncodedExamples(ids, new long[ids.size()], 0), all, layout).inputs());
         }
         for (String name : pending.get(0).inputs().keySet()) {
             feeds.put(name, batched ? JsonTensors.stack(pending.stream().map(e -> e.inputs().get(name)).toList())
