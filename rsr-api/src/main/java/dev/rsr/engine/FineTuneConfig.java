@@ -14,10 +14,13 @@ import java.util.List;
  * @param epochs        epoch limit (0 = none)
  * @param batchSize     examples per step
  * @param learningRate  Adam's learning rate
+ * @param headLearningRate  the learning rate of the {@code head} module (a freshly attached
+ *                      classifier often wants a larger one than a pretrained encoder); 0 = same as learningRate
  * @param seed          shuffling seed
  * @param evalEvery     evaluate on the eval set every this many steps (and at the end)
  */
-public record FineTuneConfig(String method, int maxSteps, int epochs, int batchSize, double learningRate, long seed, int evalEvery) {
+public record FineTuneConfig(String method, int maxSteps, int epochs, int batchSize, double learningRate, double headLearningRate,
+                             long seed, int evalEvery) {
     public static final List<String> METHODS = List.of("full");
 
     public FineTuneConfig {
@@ -33,6 +36,9 @@ public record FineTuneConfig(String method, int maxSteps, int epochs, int batchS
         }
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             problems.add("--lr must be a positive number, got " + learningRate);
+        }
+        if (headLearningRate < 0 || !Double.isFinite(headLearningRate)) {
+            problems.add("--head-lr must be positive (or 0 for --lr), got " + headLearningRate);
         }
         if (evalEvery < 1) {
             problems.add("--eval-every must be at least 1, got " + evalEvery);

@@ -13,6 +13,7 @@ import dev.rsr.training.TrainingSession;
 import dev.rsr.training.TrainingSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Fine-tunes a text classifier: trains on shuffled mini-batches, evaluates on a schedule,
@@ -51,7 +52,11 @@ public final class FineTuner {
         List<FineTuneMetrics.CurvePoint> curve = new ArrayList<>();
         long start = System.nanoTime();
         try (TrainingSession session = backend.open(model, spec)) {
-            StepPlan plan = StepPlan.all(modules, config.learningRate());
+            Map<String, Double> rates = new java.util.HashMap<>();
+            for (TaskModule m : modules) {
+                rates.put(m.name(), m.name().equals("head") && config.headLearningRate() > 0 ? config.headLearningRate() : config.learningRate());
+            }
+            StepPlan plan = new StepPlan(rates.keySet(), rates);
             double lossSum = 0;
             int lossCount = 0;
             int step = 0;

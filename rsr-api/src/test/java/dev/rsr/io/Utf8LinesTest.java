@@ -38,6 +38,8 @@ class Utf8LinesTest {
             throw new IllegalStateException("boom");
         }));
         assertEquals("old", Files.readString(f));
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)),
+                "a new file gets ordinary permissions, not the temporary file's owner-only ones");
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count());
         }

@@ -105,6 +105,9 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Option(names = "--head-lr", defaultValue = "0", description = "Learning rate of the classifier head; 0 = --lr (default: ${DEFAULT-VALUE}).")
+    double headLr;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of initialization and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -139,7 +142,8 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        FineTuneConfig config = new FineTuneConfig(method, maxSteps, maxSteps == 0 && epochs == 0 ? 3 : epochs, batch, lr, seed, evalEvery);
+        FineTuneConfig config = new FineTuneConfig(method, maxSteps, maxSteps == 0 && epochs == 0 ? 3 : epochs, batch, lr, headLr, seed,
+                evalEvery);
         List<TextExample> trainData = reader(train).read(train);
         List<TextExample> evalData = reader(eval).read(eval);
 
