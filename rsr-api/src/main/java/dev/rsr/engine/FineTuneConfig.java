@@ -14,13 +14,14 @@ import java.util.List;
  * @param epochs        epoch limit (0 = none)
  * @param batchSize     examples per step
  * @param learningRate  Adam's learning rate
- * @param headLearningRate  the learning rate of the {@code head} module (a freshly attached
- *                      classifier often wants a larger one than a pretrained encoder); 0 = same as learningRate
+ * @param moduleLearningRates learning rates of named task modules, overriding {@code learningRate}
+ *                      (a fresh {@code head} on a pretrained encoder often wants a larger one; 0
+ *                      freezes a module)
  * @param seed          shuffling seed
  * @param evalEvery     evaluate on the eval set every this many steps (and at the end)
  */
-public record FineTuneConfig(String method, int maxSteps, int epochs, int batchSize, double learningRate, double headLearningRate,
-                             long seed, int evalEvery) {
+public record FineTuneConfig(String method, int maxSteps, int epochs, int batchSize, double learningRate,
+                             java.util.Map<String, Double> moduleLearningRates, long seed, int evalEvery) {
     public static final List<String> METHODS = List.of("full");
 
     public FineTuneConfig {
@@ -37,9 +38,12 @@ public record FineTuneConfig(String method, int maxSteps, int epochs, int batchS
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             problems.add("--lr must be a positive number, got " + learningRate);
         }
-        if (headLearningRate < 0 || !Double.isFinite(headLearningRate)) {
-            problems.add("--head-lr must be positive (or 0 for --lr), got " + headLearningRate);
-        }
+        moduleLearningRates = java.util.Map.copyOf(moduleLearningRates);
+        moduleLearningRates.forEach((module, rate) -> {
+            if (rate < 0 || !Double.isFinite(rate)) {
+                problems.add("--module-lr " + module + " must be >= 0, got " + rate);
+            }
+        });
         if (evalEvery < 1) {
             problems.add("--eval-every must be at least 1, got " + evalEvery);
         }

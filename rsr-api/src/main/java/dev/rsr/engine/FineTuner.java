@@ -52,11 +52,10 @@ public final class FineTuner {
         List<FineTuneMetrics.CurvePoint> curve = new ArrayList<>();
         long start = System.nanoTime();
         try (TrainingSession session = backend.open(model, spec)) {
-            Map<String, Double> rates = new java.util.HashMap<>();
-            for (TaskModule m : modules) {
-                rates.put(m.name(), m.name().equals("head") && config.headLearningRate() > 0 ? config.headLearningRate() : config.learningRate());
-            }
-            StepPlan plan = new StepPlan(rates.keySet(), rates);
+            StepPlan plan = plan(modules, config);
+            // Linear warm-up over the first tenth of the run (at most 100 steps): Adam's first updates
+            // are large, and without it they wreck what a pretrained encoder knows.
+            int warmup = (int) Math.min(100, Math.max(1, stepLimit / 10L));
             double lossSum = 0;
             int lossCount = 0;
             int step = 0;
@@ -65,7 +64,8 @@ public final class FineTuner {
             curve.add(initial);
             listener.evaluated(initial, stepLimit);
             while (step < stepLimit) {
-                double loss = session.step(batches.next(), plan);
+                double scale = Math.min(1.0, (step + 1) / (double) warmup);
+                double loss = session.step(batches.next(), scale == 1.0 ? plan : scaled(plan, scale));
                 step++;
                 if (!Double.isFinite(loss)) {
                     throw new BackendException("training loss became " + loss + " at step " + step + "; lower --lr (now "
@@ -89,6 +89,28 @@ public final class FineTuner {
                     updatedFraction(model, modules), ProcessMemory.peakRssMb(), train.truncated(), curve);
             return new Result(refined, metrics);
         }
+    }
+
+    /** Every module active, each at its own rate; modules frozen at rate 0 are left out. Unknown module names are an error. */
+    static StepPlan plan(List<TaskModule> modules, FineTuneConfig config) {
+        Map<String, Double> rates = new java.util.LinkedHashMap<>();
+        for (TaskModule m : modules) {
+            rates.put(m.name(), config.moduleLearningRates().getOrDefault(m.name(), config.learningRate()));
+        }
+        for (String named : config.moduleLearningRates().keySet()) {
+            if (!rates.containsKey(named)) {
+                throw new dev.rsr.error.ConfigurationException("--module-lr: the model has no module '" + named + "' (modules: "
+                        + rates.keySet() + ")");
+            }
+        }
+        rates.values().removeIf(rate -> rate == 0);
+        return new StepPlan(rates.keySet(), rates);
+    }
+
+    private static StepPlan scaled(StepPlan plan, double factor) {
+        Map<String, Double> rates = new java.util.LinkedHashMap<>();
+        plan.learningRates().forEach((m, r) -> rates.put(m, r * factor));
+        return new StepPlan(plan.activeModules(), rates);
     }
 
     private static double seconds(long start) {

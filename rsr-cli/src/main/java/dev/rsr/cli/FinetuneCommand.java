@@ -105,8 +105,8 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--head-lr", defaultValue = "0", description = "Learning rate of the classifier head; 0 = --lr (default: ${DEFAULT-VALUE}).")
-    double headLr;
+    @Option(names = "--module-lr", description = "A task module's own learning rate, e.g. head=3e-3 or embeddings=0 (frozen); repeatable.")
+    Map<String, Double> moduleLr = new LinkedHashMap<>();
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of initialization and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -142,7 +142,7 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        FineTuneConfig config = new FineTuneConfig(method, maxSteps, maxSteps == 0 && epochs == 0 ? 3 : epochs, batch, lr, headLr, seed,
+        FineTuneConfig config = new FineTuneConfig(method, maxSteps, maxSteps == 0 && epochs == 0 ? 3 : epochs, batch, lr, moduleLr, seed,
                 evalEvery);
         List<TextExample> trainData = reader(train).read(train);
         List<TextExample> evalData = reader(eval).read(eval);
