@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Training keeps the most frequent whole words and the most useful pieces, scoring a piece
  * by how often it occurs times how many characters it covers beyond one.
  */
-public final class SubwordTokenizer implements Tokenizer {
+public final class SubwordTokenizer extends VocabularyTokenizer {
     public static final String KIND = "subword";
     public static final int PAD = 0;
     public static final int UNKNOWN = 1;
@@ -30,17 +30,15 @@ public final class SubwordTokenizer implements Tokenizer {
     private static final int MAX_PIECE = 12;
     private static final int CACHE_LIMIT = 200_000;
 
-    private final List<String> vocabulary;
-    private final Map<String, Integer> ids;
     private final Map<String, long[]> cache = new ConcurrentHashMap<>();
 
     private SubwordTokenizer(List<String> vocabulary) {
-        this.vocabulary = List.copyOf(vocabulary);
-        Map<String, Integer> m = new HashMap<>();
-        for (int i = 0; i < vocabulary.size(); i++) {
-            m.put(vocabulary.get(i), i);
-        }
-        this.ids = Collections.unmodifiableMap(m);
+        super(vocabulary);
+    }
+
+    @Override
+    String header() {
+        return HEADER;
     }
 
     public static SubwordTokenizer train(Iterable<String> corpus, int vocabularySize) {
@@ -120,7 +118,7 @@ public final class SubwordTokenizer implements Tokenizer {
             int end = Math.min(word.length(), start + MAX_PIECE * 2);
             Integer id = null;
             while (end > start) {
-                id = ids.get((start > 0 ? "##" : "") + word.substring(start, end));
+                id = id((start > 0 ? "##" : "") + word.substring(start, end));
                 if (id != null) {
                     break;
                 }
@@ -141,11 +139,6 @@ public final class SubwordTokenizer implements Tokenizer {
     }
 
     @Override
-    public int vocabularySize() {
-        return vocabulary.size();
-    }
-
-    @Override
     public int padId() {
         return PAD;
     }
@@ -160,20 +153,7 @@ public final class SubwordTokenizer implements Tokenizer {
         return id <= MASK;
     }
 
-    public List<String> vocabulary() {
-        return vocabulary;
-    }
-
-    @Override
-    public String serialize() {
-        return HEADER + "\n" + String.join("\n", vocabulary);
-    }
-
     public static SubwordTokenizer deserialize(String text, String source) {
-        String[] lines = text.split("\n", -1);
-        if (lines.length < 4 || !lines[0].equals(HEADER)) {
-            throw new ModelException(source + ": the saved tokenizer is not a '" + HEADER + "' vocabulary");
-        }
-        return new SubwordTokenizer(List.of(lines).subList(1, lines.length));
+        return new SubwordTokenizer(parse(text, HEADER, 3, source));
     }
 }

@@ -14,22 +14,19 @@ import java.util.Map;
  * training corpus. Id 0 is padding, id 1 unknown words. Saved with the model as text
  * ({@link #serialize()}), so prediction tokenizes exactly as training did.
  */
-public final class WordTokenizer implements Tokenizer {
+public final class WordTokenizer extends VocabularyTokenizer {
     public static final String KIND = "word";
     public static final int PAD = 0;
     public static final int UNKNOWN = 1;
     private static final String HEADER = "rsr-word-tokenizer 1";
 
-    private final List<String> vocabulary;
-    private final Map<String, Integer> ids;
-
     private WordTokenizer(List<String> vocabulary) {
-        this.vocabulary = List.copyOf(vocabulary);
-        Map<String, Integer> m = new HashMap<>();
-        for (int i = 0; i < vocabulary.size(); i++) {
-            m.put(vocabulary.get(i), i);
-        }
-        this.ids = Collections.unmodifiableMap(m);
+        super(vocabulary);
+    }
+
+    @Override
+    String header() {
+        return HEADER;
     }
 
     /** The {@code maxSize - 2} most frequent words of the corpus (ties broken alphabetically), plus padding and unknown. */
@@ -92,7 +89,8 @@ public final class WordTokenizer implements Tokenizer {
             out[0] = UNKNOWN; // An empty text still needs one position to attend to.
         }
         for (int i = 0; i < n; i++) {
-            out[i] = ids.getOrDefault(words.get(i), UNKNOWN);
+            Integer id = id(words.get(i));
+            out[i] = id != null ? id : UNKNOWN;
         }
         return out;
     }
@@ -100,11 +98,6 @@ public final class WordTokenizer implements Tokenizer {
     @Override
     public int length(String text) {
         return Math.max(1, words(text).size());
-    }
-
-    @Override
-    public int vocabularySize() {
-        return vocabulary.size();
     }
 
     @Override
@@ -122,21 +115,7 @@ public final class WordTokenizer implements Tokenizer {
         return id == PAD || id == UNKNOWN;
     }
 
-    public List<String> vocabulary() {
-        return vocabulary;
-    }
-
-    @Override
-    public String serialize() {
-        return HEADER + "\n" + String.join("\n", vocabulary);
-    }
-
     public static WordTokenizer deserialize(String text, String source) {
-        String[] lines = text.split("\n", -1);
-        if (lines.length < 3 || !lines[0].equals(HEADER)) {
-            throw new ModelException(source + ": the saved tokenizer is not a '" + HEADER + "' vocabulary");
-        }
-        List<String> vocab = new ArrayList<>(List.of(lines).subList(1, lines.length));
-        return new WordTokenizer(vocab);
+        return new WordTokenizer(parse(text, HEADER, 2, source));
     }
 }

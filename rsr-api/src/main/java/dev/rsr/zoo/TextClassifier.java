@@ -30,17 +30,8 @@ public record TextClassifier(int vocabSize, int dim, int layers, int heads, int 
     public static final String PROBABILITIES = "probabilities";
 
     public TextClassifier {
-        List<String> problems = new ArrayList<>();
-        ZooChecks.atLeast(problems, "vocab", vocabSize, 2);
-        ZooChecks.positive(problems, "dim", dim);
-        ZooChecks.atLeast(problems, "layers", layers, 0);
-        ZooChecks.positive(problems, "heads", heads);
-        ZooChecks.positive(problems, "ffn-dim", ffnDim);
-        ZooChecks.positive(problems, "max-length", maxLength);
+        List<String> problems = new ArrayList<>(TextEncoder.problems(vocabSize, dim, layers, heads, ffnDim, maxLength));
         ZooChecks.atLeast(problems, "classes", classes, 2);
-        if (dim > 0 && heads > 0 && dim % heads != 0) {
-            problems.add("heads (" + heads + ") must divide dim (" + dim + ")");
-        }
         ZooChecks.throwIfAny("text-classifier", problems);
     }
 

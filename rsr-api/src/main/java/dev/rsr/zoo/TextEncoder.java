@@ -18,6 +18,11 @@ public record TextEncoder(int vocabSize, int dim, int layers, int heads, int ffn
     public static final String HIDDEN = "hidden";
 
     public TextEncoder {
+        ZooChecks.throwIfAny("text encoder", problems(vocabSize, dim, layers, heads, ffnDim, maxLength));
+    }
+
+    /** What is wrong with these settings, each naming its field (shared with {@link TextClassifier}). */
+    static List<String> problems(int vocabSize, int dim, int layers, int heads, int ffnDim, int maxLength) {
         List<String> problems = new ArrayList<>();
         ZooChecks.atLeast(problems, "vocab", vocabSize, 2);
         ZooChecks.positive(problems, "dim", dim);
@@ -28,7 +33,7 @@ public record TextEncoder(int vocabSize, int dim, int layers, int heads, int ffn
         if (dim > 0 && heads > 0 && dim % heads != 0) {
             problems.add("heads (" + heads + ") must divide dim (" + dim + ")");
         }
-        ZooChecks.throwIfAny("text encoder", problems);
+        return problems;
     }
 
     public ModelGraph build() {

@@ -1,10 +1,8 @@
 package dev.rsr.cli;
 
 import dev.rsr.data.DataSources;
-import dev.rsr.data.Fortunes;
 import dev.rsr.data.Splits;
 import dev.rsr.data.TextExample;
-import dev.rsr.data.WordNet;
 import dev.rsr.io.AtomicFiles;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -51,18 +49,15 @@ final class DataCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "42", description = "Seed of generation, sampling and split (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--wordnet-dir", description = "WordNet data files (default: /usr/share/wordnet).")
-        Path wordnetDir = WordNet.DEFAULT_DIR;
-
-        @Option(names = "--fortunes-dir", description = "Fortune files (default: /usr/share/games/fortunes).")
-        Path fortunesDir = Fortunes.DEFAULT_DIR;
+        @picocli.CommandLine.Mixin
+        DataDirs dataDirs;
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            List<TextExample> all = new DataSources(wordnetDir, fortunesDir, size, seed).load(source);
+            List<TextExample> all = new DataSources(dataDirs.wordnet, dataDirs.fortunes, size, seed).load(source);
             if (maxPerClass > 0) {
                 all = DataSources.capPerClass(all, maxPerClass, seed);
             }

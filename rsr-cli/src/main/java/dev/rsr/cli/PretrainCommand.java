@@ -1,9 +1,7 @@
 package dev.rsr.cli;
 
 import dev.rsr.data.DataSources;
-import dev.rsr.data.Fortunes;
 import dev.rsr.data.PlainText;
-import dev.rsr.data.WordNet;
 import dev.rsr.engine.TextTask;
 import dev.rsr.engine.pretraining.Pretrainer;
 import dev.rsr.ir.ModelGraph;
@@ -90,11 +88,8 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--wordnet-dir", description = "WordNet data files (default: /usr/share/wordnet).")
-    Path wordnetDir = WordNet.DEFAULT_DIR;
-
-    @Option(names = "--fortunes-dir", description = "Fortune files (default: /usr/share/games/fortunes).")
-    Path fortunesDir = Fortunes.DEFAULT_DIR;
+    @picocli.CommandLine.Mixin
+    DataDirs dataDirs;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -152,7 +147,7 @@ final class PretrainCommand implements Callable<Integer> {
         if (corpus.file != null) {
             return PlainText.lines(corpus.file);
         }
-        DataSources sources = new DataSources(wordnetDir, fortunesDir, 5000, seed);
+        DataSources sources = new DataSources(dataDirs.wordnet, dataDirs.fortunes, 5000, seed);
         List<String> names = corpus.builtin ? List.of("synthetic") : corpus.sources;
         List<String> all = new ArrayList<>();
         names.forEach(n -> all.addAll(sources.corpus(n.strip())));
