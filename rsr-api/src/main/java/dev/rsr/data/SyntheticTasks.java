@@ -113,13 +113,6 @@ public final class SyntheticTasks {
         return new TextExample(text.toString(), label, "synthetic " + task + " #" + (i + 1));
     }
 
-    /**
-     * Sentiment with negation, as {@code generate("negation", count, seed)}.
-     */
-    public static List<TextExample> negatedSentiment(int count, long seed) {
-        return generate("negation", count, seed);
-    }
-
     /** How many distinct bags of words occur under more than one label. */
     public static int bagOfWordsConflicts(List<TextExample> examples) {
         Map<String, Set<String>> labelsByBag = new HashMap<>();

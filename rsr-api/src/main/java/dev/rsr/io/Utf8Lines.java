@@ -77,10 +77,6 @@ public final class Utf8Lines implements Closeable {
         return lineNumber;
     }
 
-    public Path file() {
-        return file;
-    }
-
     @Override
     public void close() {
         try {

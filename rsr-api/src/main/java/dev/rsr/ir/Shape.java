@@ -63,15 +63,6 @@ public final class Shape {
         return dims != null && dims.stream().allMatch(Dim::isFixed);
     }
 
-    /** The sizes of a fully fixed shape. */
-    public long[] sizes() {
-        long[] out = new long[rank()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = dims.get(i).size();
-        }
-        return out;
-    }
-
     /** Null when {@code actual} fits this shape, otherwise why not (for error messages). */
     public String mismatch(long[] actual) {
         if (dims == null) {

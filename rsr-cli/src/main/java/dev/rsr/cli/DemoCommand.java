@@ -49,8 +49,8 @@ final class DemoCommand implements Callable<Integer> {
         Path output = dir.resolve("predictions.jsonl");
 
         step(out, 1, "generate a text task: sentiment with negation (\"the plot was not really good\" is negative)");
-        List<TextExample> evalExamples = SyntheticTasks.negatedSentiment(400, 2);
-        AtomicFiles.write(train, SyntheticTasks.toTsv(SyntheticTasks.negatedSentiment(2000, 1)).getBytes(StandardCharsets.UTF_8));
+        List<TextExample> evalExamples = SyntheticTasks.generate("negation", 400, 2);
+        AtomicFiles.write(train, SyntheticTasks.toTsv(SyntheticTasks.generate("negation", 2000, 1)).getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(eval, SyntheticTasks.toTsv(evalExamples).getBytes(StandardCharsets.UTF_8));
         out.printf("wrote %s (2000 examples) and %s (400)%n", train, eval);
 
