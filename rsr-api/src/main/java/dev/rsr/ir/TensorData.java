@@ -228,6 +228,26 @@ public final class TensorData {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
+    /**
+     * Largest absolute difference to another tensor of the same type and shape; positions where
+     * both are NaN count as equal, a NaN in one only as infinitely different.
+     *
+     * @throws IllegalArgumentException when types or shapes differ
+     */
+    public double maxAbsDiff(TensorData other) {
+        if (other.type != type || !Arrays.equals(other.shape, shape)) {
+            throw new IllegalArgumentException(this + " and " + other + " differ in type or shape");
+        }
+        double worst = 0;
+        for (int i = 0; i < elementCount(); i++) {
+            double x = getAsDouble(i);
+            double y = other.getAsDouble(i);
+            double d = Double.isNaN(x) && Double.isNaN(y) ? 0 : Math.abs(x - y);
+            worst = Math.max(worst, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
+        }
+        return worst;
+    }
+
     private void require(DataType wanted) {
         if (type != wanted) {
             throw new IllegalStateException("tensor holds " + type.onnxName() + ", not " + wanted.onnxName());

@@ -155,7 +155,7 @@ final class BenchCommand implements Runnable {
             out.printf("TensorFlow MatMul 1024x1024 ceiling, this run: %.1f GFLOP/s%n", ceiling);
             out.printf("%-6s %-10s %12s %8s %10s %12s %12s %10s %10s%n", "size", "updating", "parameters", "batch", "sequence",
                     "ms/step p50", "examples/s", "GFLOP/s", "% ceiling");
-            TrainingBackend backend = PluginRegistry.discover(TrainingBackend.class).get("tensorflow");
+            TrainingBackend backend = PluginRegistry.discover(TrainingBackend.class).get(dev.rsr.tensorflow.TensorFlowTrainingBackend.NAME);
             for (String size : List.of("small", "base")) {
                 TextClassifier config = SIZES.get(size);
                 ModelGraph model = config.build();

@@ -27,6 +27,7 @@ import dev.rsr.onnx.OrtInferenceBackend;
 import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.tensorflow.TensorFlowInferenceBackend;
+import dev.rsr.tensorflow.TensorFlowTrainingBackend;
 import dev.rsr.training.Batch;
 import dev.rsr.text.Tokenizer;
 import dev.rsr.zoo.Heads;
@@ -152,11 +153,12 @@ final class FinetuneCommand implements Callable<Integer> {
         String baseDescription;
         if (base.model != null || base.pretrained != null) {
             String source = base.model != null ? base.model.toString() : base.pretrained;
-            ModelGraph read = base.model != null ? ServingOptions.read(base.model) : PretrainedModels.load(base.pretrained);
+            byte[] bytes = base.model != null ? readModelFile(base.model) : null;
+            ModelGraph read = bytes != null ? OnnxFormat.fromBytes(bytes, source) : PretrainedModels.load(base.pretrained);
             if (tokenizerFile != null) {
                 read = TextTask.attachTokenizer(read, HuggingFaceTokenizer.fromJson(Files.readString(tokenizerFile), tokenizerFile.toString()));
             }
-            baseDescription = base.model != null ? "file sha256:" + sha256(Files.readAllBytes(base.model)) : "pretrained " + base.pretrained;
+            baseDescription = bytes != null ? "file sha256:" + sha256(bytes) : "pretrained " + base.pretrained;
             ModelGraph loaded = reinit ? read.withInitializers(dev.rsr.ir.builder.ParameterInit.reinitialize(read, seed)) : read;
             if (reinit) {
                 baseDescription += " re-initialized (seed " + seed + ")";
@@ -195,7 +197,7 @@ final class FinetuneCommand implements Callable<Integer> {
             err.printf("note: %d training texts are longer than --max-length %d and were cut%n", trainSet.truncated(), maxLength);
         }
 
-        TrainingBackend backend = PluginRegistry.discover(TrainingBackend.class).get(TensorFlowInferenceBackend.NAME);
+        TrainingBackend backend = PluginRegistry.discover(TrainingBackend.class).get(TensorFlowTrainingBackend.NAME);
         FineTuner.Result result = new FineTuner(backend, threads).run(start, task, trainSet, evalSet, config,
                 (p, limit) -> {
                     err.printf("step %5d/%d  %6.1f s  train loss %s  eval accuracy %.4f  eval loss %.4f%n", p.step(), limit,
@@ -224,6 +226,14 @@ final class FinetuneCommand implements Callable<Integer> {
             throw new ModelException("the exported model does not reproduce TensorFlow's predictions: " + exportCheck);
         }
         return 0;
+    }
+
+    /** The model file's bytes (parsed and hashed from one read); a missing file is named. */
+    private static byte[] readModelFile(Path file) throws java.io.IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelException(file + ": no such file");
+        }
+        return Files.readAllBytes(file);
     }
 
     private TextTableReader reader(Path file) {
@@ -282,16 +292,9 @@ final class FinetuneCommand implements Callable<Integer> {
 
     /** Rows of the embedding table that {@code input_ids} indexes. */
     private static int embeddingRows(ModelGraph model) {
-        for (Node n : model.graph().nodes()) {
-            if (n.opType().equals("Gather") && n.inputs().size() == 2 && n.inputs().get(1).equals(TextClassifier.INPUT_IDS)) {
-                TensorData table = model.graph().initializers().get(n.inputs().get(0));
-                if (table != null) {
-                    return (int) table.dim(0);
-                }
-            }
-        }
-        throw new ModelException("the model has no embedding table (a Gather of an initializer by '" + TextClassifier.INPUT_IDS
-                + "'), so RSR cannot size a tokenizer for it");
+        return (int) RandomInputs.gatherRows(model, TextClassifier.INPUT_IDS).orElseThrow(() -> new ModelException(
+                "the model has no embedding table (a Gather of an initializer by '" + TextClassifier.INPUT_IDS
+                        + "'), so RSR cannot size a tokenizer for it"));
     }
 
     private static void checkClassifier(ModelGraph model, TextTask task) {

@@ -12,6 +12,7 @@ import dev.rsr.onnx.OrtInferenceBackend;
 import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.tensorflow.TensorFlowInferenceBackend;
+import dev.rsr.tensorflow.TensorFlowTrainingBackend;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -60,7 +61,7 @@ final class ParityCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", source.model != null ? source.model.toString() : source.pretrained);
-        TrainingBackend tf = PluginRegistry.discover(TrainingBackend.class).get(TensorFlowInferenceBackend.NAME);
+        TrainingBackend tf = PluginRegistry.discover(TrainingBackend.class).get(TensorFlowTrainingBackend.NAME);
         Map<String, String> unsupported = new LinkedHashMap<>();
         tf.unsupportedOps(graph).forEach((op, node) -> unsupported.put(op, node.describe()));
         report.put("unsupported_ops", unsupported);
@@ -94,16 +95,11 @@ final class ParityCommand implements Callable<Integer> {
     }
 
     static double maxAbsDiff(String name, TensorData a, TensorData b) {
-        if (a.type() != b.type() || !java.util.Arrays.equals(a.shape(), b.shape())) {
-            throw new ModelException("output '" + name + "': TensorFlow gives " + a + " but ONNX Runtime " + b);
+        try {
+            return a.maxAbsDiff(b);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException("output '" + name + "': TensorFlow gives " + a + " but ONNX Runtime " + b, e);
         }
-        double worst = 0;
-        for (int i = 0; i < a.elementCount(); i++) {
-            double x = a.getAsDouble(i), y = b.getAsDouble(i);
-            double d = Double.isNaN(x) && Double.isNaN(y) ? 0 : Math.abs(x - y);
-            worst = Math.max(worst, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
-        }
-        return worst;
     }
 
     private void print(PrintWriter out, Map<String, Object> report) throws Exception {

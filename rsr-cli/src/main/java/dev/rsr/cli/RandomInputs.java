@@ -34,7 +34,7 @@ final class RandomInputs {
             }
             int n = (int) TensorData.elementCount(shape);
             boolean mask = v.name().toLowerCase(java.util.Locale.ROOT).contains("mask");
-            long bound = mask ? 1 : indexBound(model, v.name());
+            long bound = mask ? 1 : gatherRows(model, v.name()).orElse(2);
             feeds.put(v.name(), switch (v.type()) {
                 case FLOAT -> {
                     float[] x = new float[n];
@@ -64,8 +64,8 @@ final class RandomInputs {
         return feeds;
     }
 
-    /** Rows of the smallest table this input indexes through Gather; 2 when it indexes none. */
-    private static long indexBound(ModelGraph model, String input) {
+    /** Rows of the smallest initializer table this input indexes through Gather, if it indexes any. */
+    static java.util.OptionalLong gatherRows(ModelGraph model, String input) {
         long bound = Long.MAX_VALUE;
         for (Node n : model.graph().nodes()) {
             if (n.opType().equals("Gather") && n.inputs().size() == 2 && n.inputs().get(1).equals(input)) {
@@ -75,6 +75,6 @@ final class RandomInputs {
                 }
             }
         }
-        return bound == Long.MAX_VALUE ? 2 : bound;
+        return bound == Long.MAX_VALUE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(bound);
     }
 }

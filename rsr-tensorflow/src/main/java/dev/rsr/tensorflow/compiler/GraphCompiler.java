@@ -8,6 +8,7 @@ import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.Node;
 import dev.rsr.ir.TensorData;
 import dev.rsr.ir.ValueInfo;
+import dev.rsr.tensorflow.TfGraphs;
 import dev.rsr.tensorflow.TfTensors;
 import dev.rsr.tensorflow.spi.ConversionContext;
 import dev.rsr.tensorflow.spi.OpConverter;
@@ -90,7 +91,7 @@ public final class GraphCompiler {
                 values.put(name, read);
             } else {
                 constants.put(name, value);
-                values.put(name, constant(tf.withName(opName("const/" + name)), value));
+                values.put(name, TfGraphs.constant(tf.withName(opName("const/" + name)).scope(), value));
             }
         }
         long opset = model.metadata().defaultOpset();
@@ -141,13 +142,6 @@ public final class GraphCompiler {
             clean = clean.substring(1);
         }
         return clean.isEmpty() ? "op" : clean;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    static Output<?> constant(Ops tf, TensorData value) {
-        Class<? extends TType> type = TfTensors.tfClass(value.type(), "a constant");
-        return tf.constant((Class) type, Shape.of(value.shape()),
-                org.tensorflow.ndarray.buffer.DataBuffers.of(value.rawBytes(), true, false)).asOutput();
     }
 
     /** The value of a Constant node, from whichever attribute holds it. */
@@ -230,7 +224,7 @@ public final class GraphCompiler {
 
         @Override
         public Output<?> constant(TensorData value) {
-            return GraphCompiler.constant(tf, value);
+            return TfGraphs.constant(tf.scope(), value);
         }
 
         @Override
