@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Named data sets: {@code wordnet-noun}, {@code wordnet-verb} (supersense from gloss),
@@ -55,13 +56,15 @@ public record DataSources(Path wordnetDir, Path fortunesDir, int syntheticSize, 
     public static final List<String> CORPORA = List.of("wordnet-all", "fortunes", "synthetic");
 
     /**
-     * Texts for pretraining: {@code wordnet-all} (every gloss of every part of speech),
+     * Texts for pretraining: {@code wordnet-all} (every synset of every part of speech as a
+     * dictionary entry, its words then its gloss; no supersense),
      * {@code fortunes} (every entry of every category file), {@code synthetic} (sentences of all
      * synthetic tasks, {@link #syntheticSize} per task).
      */
     public List<String> corpus(String name) {
         return switch (name) {
-            case "wordnet-all" -> WordNet.partsOfSpeech(wordnetDir).stream().map(TextExample::text).toList();
+            case "wordnet-all" -> Stream.of("noun", "verb", "adj", "adv")
+                    .flatMap(pos -> WordNet.synsets(wordnetDir, pos).stream()).map(WordNet.Synset::entry).toList();
             case "fortunes" -> Fortunes.read(fortunesDir, Fortunes.categories(fortunesDir)).stream().map(TextExample::text).toList();
             case "synthetic" -> SyntheticTasks.NAMES.stream()
                     .flatMap(t -> SyntheticTasks.generate(t, syntheticSize, seed).stream().map(TextExample::text)).toList();

@@ -28,8 +28,13 @@ public final class WordNet {
     private WordNet() {
     }
 
-    /** One synset: its supersense, part of speech and gloss. */
-    public record Synset(String supersense, String partOfSpeech, String gloss, String source) {
+    /** One synset: its supersense, part of speech, words (lemmas, spaces for underscores) and gloss. */
+    public record Synset(String supersense, String partOfSpeech, List<String> words, String gloss, String source) {
+
+        /** The synset as a dictionary entry: {@code "dog, domestic dog: a member of the genus Canis …"}. */
+        public String entry() {
+            return String.join(", ", words) + ": " + gloss;
+        }
     }
 
     /** Gloss → supersense for nouns (26 classes) or verbs (15). */
@@ -79,11 +84,31 @@ public final class WordNet {
                 }
                 String gloss = line.substring(bar + 3).strip();
                 if (!gloss.isEmpty()) {
-                    out.add(new Synset(LEXNAMES[lexFile], partOfSpeech(fields[2], where), gloss, where));
+                    out.add(new Synset(LEXNAMES[lexFile], partOfSpeech(fields[2], where), words(line, where), gloss, where));
                 }
             }
         }
         return out;
+    }
+
+    /** The words of a synset line: {@code w_cnt} (two hex digits) pairs of word and lex_id after the synset type. */
+    private static List<String> words(String line, String where) {
+        String[] fields = line.substring(0, line.indexOf(" | ")).split(" ");
+        int count;
+        try {
+            count = Integer.parseInt(fields[3], 16);
+        } catch (NumberFormatException e) {
+            throw new DataException(where + ": word count '" + fields[3] + "' is not a hexadecimal number");
+        }
+        if (count < 1 || fields.length < 4 + 2 * count) {
+            throw new DataException(where + ": word count " + count + " does not match the fields of the line");
+        }
+        List<String> words = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            // Adjectives may carry a syntactic marker: "(a)", "(p)" or "(ip)".
+            words.add(fields[4 + 2 * k].replaceFirst("\\((a|p|ip)\\)$", "").replace('_', ' '));
+        }
+        return words;
     }
 
     private static String partOfSpeech(String ssType, String where) {

@@ -1,12 +1,15 @@
 package dev.rsr.zoo;
 
 import dev.rsr.error.ModelException;
+import dev.rsr.ir.Attribute;
 import dev.rsr.ir.DataType;
 import dev.rsr.ir.Dim;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.Shape;
+import dev.rsr.ir.TensorData;
 import dev.rsr.ir.ValueInfo;
 import dev.rsr.ir.builder.GraphBuilder;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,6 +20,9 @@ public final class Heads {
     /** Input of {@link #maskedTokenPrediction}: flat positions ({@code batch_index × sequence + t}) to predict. */
     public static final String MLM_POSITIONS = "mlm_positions";
     public static final String MLM_LOGITS = "mlm_logits";
+    /** Input of {@link #pairContrast}: added to the similarity logits, a large negative number where a row must not match. */
+    public static final String CONTRAST_BIAS = "contrast_bias";
+    public static final String CONTRAST_LOGITS = "contrast_logits";
 
     private Heads() {
     }
@@ -53,11 +59,41 @@ public final class Heads {
         String where = b.input(MLM_POSITIONS, DataType.INT64, positions);
         b.group("mlm_head");
         String flat = b.op("mlm.flatten", "Reshape", List.of(hiddenOutput,
-                b.constant("mlm.flat_shape", dev.rsr.ir.TensorData.vectorOfLongs(-1, dim))));
-        String picked = b.op("mlm.gather", "Gather", List.of(flat, where), dev.rsr.ir.Attribute.of("axis", 0L));
+                b.constant("mlm.flat_shape", TensorData.vectorOfLongs(-1, dim))));
+        String picked = b.op("mlm.gather", "Gather", List.of(flat, where), Attribute.of("axis", 0L));
         String transformed = b.layerNorm("mlm_head.ln", b.gelu("mlm_head.gelu", b.dense("mlm_head.transform", picked, dim, dim)), dim);
         String logits = b.dense("mlm_head.decoder", transformed, dim, vocabSize);
         b.output(logits, MLM_LOGITS, DataType.FLOAT, positions, Dim.of(vocabSize));
+        return b.build();
+    }
+
+    /**
+     * A contrastive head for pretraining: the masked mean of the hidden states (what
+     * {@link #classifier} reads), scaled to unit length; {@link #CONTRAST_LOGITS}
+     * {@code float[rows, rows]} holds every row's cosine similarity to every row divided by
+     * {@code temperature}, plus {@link #CONTRAST_BIAS} {@code float[rows, rows]}. No parameters:
+     * all learning happens in the encoder. Built from opset-11 ops.
+     */
+    public static ModelGraph pairContrast(ModelGraph encoder, String hiddenOutput, double temperature, long seed) {
+        long dim = hiddenDim(encoder, hiddenOutput);
+        GraphBuilder b = GraphBuilder.extend(encoder, encoder.graph().name() + "_contrast", seed);
+        Dim rows = Dim.symbolic("rows");
+        String bias = b.input(CONTRAST_BIAS, DataType.FLOAT, rows, rows);
+        String pooled = b.maskedMeanPool("contrast.pool", hiddenOutput, TextClassifier.ATTENTION_MASK);
+        String squares = b.op("contrast.square", "Mul", List.of(pooled, pooled));
+        float[] ones = new float[(int) dim];
+        Arrays.fill(ones, 1f);
+        String sumOfSquares = b.op("contrast.sum_squares", "MatMul", List.of(squares,
+                b.constant("contrast.ones", TensorData.ofFloats(new long[] {dim, 1}, ones))));
+        String norm = b.op("contrast.norm", "Sqrt", List.of(b.op("contrast.eps", "Add", List.of(sumOfSquares,
+                b.constant("contrast.epsilon", TensorData.scalarFloat(1e-12f))))));
+        String unit = b.op("contrast.unit", "Div", List.of(pooled, norm));
+        String cosines = b.op("contrast.cosines", "MatMul", List.of(unit, b.op("contrast.transpose", "Transpose", List.of(unit),
+                Attribute.ofInts("perm", 1, 0))));
+        String scaled = b.op("contrast.scale", "Mul", List.of(cosines,
+                b.constant("contrast.inverse_temperature", TensorData.scalarFloat((float) (1 / temperature)))));
+        String logits = b.op("contrast.bias", "Add", List.of(scaled, bias));
+        b.output(logits, CONTRAST_LOGITS, DataType.FLOAT, rows, rows);
         return b.build();
     }
 

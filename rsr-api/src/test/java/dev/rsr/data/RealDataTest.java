@@ -31,11 +31,21 @@ class RealDataTest {
         assertEquals(List.of("noun.animal", "noun.plant"), nouns.stream().map(TextExample::label).toList());
         assertEquals("a living organism characterized by voluntary movement", nouns.get(0).text());
         assertEquals("verb.body", WordNet.supersenses(dir, "verb").get(0).label());
-        Files.writeString(dir.resolve("data.adj"), "00001740 00 a 01 able 0 000 | having the necessary means  \n"
+        Files.writeString(dir.resolve("data.adj"), "00001740 00 a 01 able(p) 0 000 | having the necessary means  \n"
                 + "00002098 00 s 01 unable 0 000 | lacking necessary means  \n");
         Files.writeString(dir.resolve("data.adv"), "00001740 02 r 01 barely 0 000 | only just  \n");
+        // The pretraining corpus reads each synset as a dictionary entry: words (markers dropped), then gloss.
+        DataSources sources = new DataSources(dir, dir, 10, 1);
+        assertEquals(List.of("animal: a living organism characterized by voluntary movement",
+                "plant, flora: (botany) a living organism lacking the power of locomotion",
+                "breathe, take a breath, respire, suspire: draw air into, and expel out of, the lungs",
+                "able: having the necessary means", "unable: lacking necessary means", "barely: only just"),
+                sources.corpus("wordnet-all"));
         Map<String, Long> pos = WordNet.partsOfSpeech(dir).stream().collect(Collectors.groupingBy(TextExample::label, Collectors.counting()));
         assertEquals(Map.of("noun", 2L, "verb", 1L, "adjective", 2L, "adverb", 1L), pos);
+        Files.writeString(dir.resolve("data.adv"), "00001740 02 r 03 barely 0 000 | only just  \n");
+        assertEquals(dir.resolve("data.adv") + " line 1: word count 3 does not match the fields of the line",
+                assertThrows(DataException.class, () -> WordNet.partsOfSpeech(dir)).getMessage());
         Files.writeString(dir.resolve("data.adv"), "garbage line\n");
         assertEquals(dir.resolve("data.adv") + " line 1: not a WordNet synset line (expected 'offset lex_filenum ss_type … | gloss')",
                 assertThrows(DataException.class, () -> WordNet.partsOfSpeech(dir)).getMessage());

@@ -10,6 +10,7 @@ import dev.rsr.data.SyntheticTasks;
 import dev.rsr.data.TextExample;
 import dev.rsr.engine.pretraining.DenoisingObjective;
 import dev.rsr.engine.pretraining.MaskedTokenObjective;
+import dev.rsr.engine.pretraining.TokenPredictionObjective;
 import dev.rsr.error.ConfigurationException;
 import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.PretrainingObjective;
@@ -29,7 +30,7 @@ class PretrainingObjectivesTest {
         int chosen = 0, masked = 0, kept = 0;
         SplittableRandom random = new SplittableRandom(3);
         for (int rep = 0; rep < 50; rep++) {
-            PretrainingObjective.Corruption c = new MaskedTokenObjective().corrupt(tokens, TOKENIZER, random);
+            TokenPredictionObjective.Corruption c = new MaskedTokenObjective().corrupt(tokens, TOKENIZER, random);
             assertEquals(tokens.length, c.input().length);
             for (int k = 0; k < c.positions().length; k++) {
                 int i = c.positions()[k];
@@ -56,7 +57,7 @@ class PretrainingObjectivesTest {
     @Test
     void denoisingPredictsEveryPositionFromARandomlyCorruptedInput() {
         long[] tokens = TOKENIZER.encode(CORPUS.get(0) + " " + CORPUS.get(1) + " " + CORPUS.get(2), 100);
-        PretrainingObjective.Corruption c = new DenoisingObjective().corrupt(tokens, TOKENIZER, new SplittableRandom(1));
+        TokenPredictionObjective.Corruption c = new DenoisingObjective().corrupt(tokens, TOKENIZER, new SplittableRandom(1));
         assertArrayEquals(tokens, c.targets());
         assertEquals(tokens.length, c.positions().length);
         assertNotEquals(java.util.Arrays.toString(tokens), java.util.Arrays.toString(c.input()));
@@ -64,7 +65,7 @@ class PretrainingObjectivesTest {
     }
 
     @Test
-    void bothObjectivesAreDiscoveredByName() {
-        assertEquals(List.of("mlm", "denoising"), PluginRegistry.discover(PretrainingObjective.class).names());
+    void theBuiltInObjectivesAreDiscoveredByName() {
+        assertEquals(List.of("mlm", "denoising", "contrastive"), PluginRegistry.discover(PretrainingObjective.class).names());
     }
 }

@@ -43,7 +43,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Where to write the encoder ONNX file.")
     Path out;
 
-    @Option(names = "--objective", defaultValue = "mlm", description = "Pretraining objective: mlm or denoising (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--objective", defaultValue = "mlm", description = "Pretraining objective: mlm, denoising or contrastive, or a plugin's (default: ${DEFAULT-VALUE}).")
     String objective;
 
     @Option(names = "--max-minutes", defaultValue = "0", description = "Stop after this many minutes (0 = no time limit).")
@@ -52,8 +52,9 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in all (0 = no step limit; default 1000 when neither is given).")
     int maxSteps;
 
-    @Option(names = "--batch", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch-tokens", defaultValue = "1024",
+            description = "Tokens per step; each batch holds sequences of about the same length (default: ${DEFAULT-VALUE}).")
+    int batchTokens;
 
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
@@ -98,7 +99,7 @@ final class PretrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PretrainingObjective chosen = PluginRegistry.discover(PretrainingObjective.class).get(objective);
-        Pretrainer.Config config = new Pretrainer.Config(maxSteps == 0 && maxMinutes == 0 ? 1000 : maxSteps, maxMinutes, batch, lr,
+        Pretrainer.Config config = new Pretrainer.Config(maxSteps == 0 && maxMinutes == 0 ? 1000 : maxSteps, maxMinutes, batchTokens, lr,
                 seed, checkpointEvery, checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt"), resume, threads);
         List<String> texts = texts();
         // The tokenizer is a pure function of the corpus and settings, so a resumed run rebuilds the same one.

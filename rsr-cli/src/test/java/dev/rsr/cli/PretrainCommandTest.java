@@ -9,6 +9,7 @@ import dev.rsr.onnx.OnnxFormat;
 import dev.rsr.text.SubwordTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class PretrainCommandTest {
     void pretrainsResumesAndFinetunesFromTheEncoder() throws Exception {
         Path encoder = dir.resolve("encoder.onnx");
         String[] common = {"pretrain", "--builtin", "--out", encoder.toString(), "--dim", "32", "--layers", "1", "--heads", "2",
-            "--vocab", "300", "--max-length", "24", "--batch", "16", "--threads", "1", "--checkpoint-every", "20"};
+            "--vocab", "300", "--max-length", "24", "--batch-tokens", "256", "--threads", "1", "--checkpoint-every", "20"};
         CliRun first = CliRun.of(concat(common, "--max-steps", "40"));
         assertEquals(0, first.exitCode(), first.err());
         assertTrue(Files.exists(dir.resolve("encoder.onnx.ckpt")));
@@ -45,14 +46,23 @@ class PretrainCommandTest {
     }
 
     @Test
-    void denoisingObjectiveAndBadSettings() {
+    void otherObjectivesAndBadSettings() throws Exception {
         Path encoder = dir.resolve("d.onnx");
-        CliRun run = CliRun.of("pretrain", "--builtin", "--objective", "denoising", "--out", encoder.toString(), "--dim", "16",
-                "--layers", "1", "--heads", "2", "--vocab", "200", "--max-steps", "5", "--threads", "1");
-        assertEquals(0, run.exitCode(), run.err());
+        for (String objective : new String[] {"denoising", "contrastive"}) {
+            CliRun run = CliRun.of("pretrain", "--builtin", "--objective", objective, "--out", encoder.toString(), "--dim", "16",
+                    "--layers", "1", "--heads", "2", "--vocab", "200", "--max-steps", "5", "--threads", "1");
+            assertEquals(0, run.exitCode(), run.err());
+            ModelGraph model = OnnxFormat.read(encoder);
+            assertEquals(objective, model.metadata().properties().get("rsr.provenance.pretraining.objective"));
+            assertEquals(List.of("input_ids", "attention_mask"), model.graph().inputs().stream().map(v -> v.name()).toList(),
+                    "the exported encoder has no pretraining head");
+        }
+        CliRun noBudget = CliRun.of("pretrain", "--builtin", "--out", encoder.toString(), "--batch-tokens", "0", "--max-steps", "5");
+        assertEquals(1, noBudget.exitCode());
+        assertTrue(noBudget.errorLine().contains("--batch-tokens must be at least 1, got 0"), noBudget.errorLine());
         CliRun bad = CliRun.of("pretrain", "--builtin", "--objective", "guess", "--out", encoder.toString());
         assertEquals(1, bad.exitCode());
-        assertTrue(bad.errorLine().contains("no PretrainingObjective plugin named 'guess'; available: mlm, denoising"), bad.errorLine());
+        assertTrue(bad.errorLine().contains("no PretrainingObjective plugin named 'guess'; available: mlm, denoising, contrastive"), bad.errorLine());
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -1,6 +1,5 @@
 package dev.rsr.engine.pretraining;
 
-import dev.rsr.spi.PretrainingObjective;
 import dev.rsr.text.Tokenizer;
 import java.util.SplittableRandom;
 
@@ -8,7 +7,7 @@ import java.util.SplittableRandom;
  * Denoising reconstruction: 15 % of the tokens are replaced by random tokens (no mask token, so
  * the model cannot tell which), and the model reconstructs the original at every position.
  */
-public final class DenoisingObjective implements PretrainingObjective {
+public final class DenoisingObjective extends TokenPredictionObjective {
     public static final String NAME = "denoising";
 
     @Override
@@ -18,10 +17,10 @@ public final class DenoisingObjective implements PretrainingObjective {
 
     @Override
     public Corruption corrupt(long[] tokens, Tokenizer tokenizer, SplittableRandom random) {
-        int[] replaced = PretrainingObjective.choosePositions(tokens, tokenizer, 0.15, random);
+        int[] replaced = choosePositions(tokens, tokenizer, 0.15, random);
         long[] input = tokens.clone();
         for (int i : replaced) {
-            input[i] = PretrainingObjective.randomToken(tokenizer, random);
+            input[i] = randomToken(tokenizer, random);
         }
         int[] all = new int[tokens.length];
         for (int i = 0; i < all.length; i++) {

@@ -1,7 +1,6 @@
 package dev.rsr.engine.pretraining;
 
 import dev.rsr.error.ConfigurationException;
-import dev.rsr.spi.PretrainingObjective;
 import dev.rsr.text.Tokenizer;
 import java.util.SplittableRandom;
 
@@ -9,7 +8,7 @@ import java.util.SplittableRandom;
  * BERT's masked-token prediction: 15 % of the tokens are chosen; of those 80 % become the mask
  * token, 10 % a random token, 10 % stay; the model predicts the originals at the chosen positions.
  */
-public final class MaskedTokenObjective implements PretrainingObjective {
+public final class MaskedTokenObjective extends TokenPredictionObjective {
     public static final String NAME = "mlm";
 
     @Override
@@ -21,7 +20,7 @@ public final class MaskedTokenObjective implements PretrainingObjective {
     public Corruption corrupt(long[] tokens, Tokenizer tokenizer, SplittableRandom random) {
         int mask = tokenizer.maskId().orElseThrow(() -> new ConfigurationException("objective '" + NAME
                 + "' needs a tokenizer with a mask token; the " + tokenizer.kind() + " tokenizer has none (use a subword tokenizer)"));
-        int[] positions = PretrainingObjective.choosePositions(tokens, tokenizer, 0.15, random);
+        int[] positions = choosePositions(tokens, tokenizer, 0.15, random);
         long[] input = tokens.clone();
         long[] targets = new long[positions.length];
         for (int k = 0; k < positions.length; k++) {
@@ -31,7 +30,7 @@ public final class MaskedTokenObjective implements PretrainingObjective {
             if (u < 0.8) {
                 input[i] = mask;
             } else if (u < 0.9) {
-                input[i] = PretrainingObjective.randomToken(tokenizer, random);
+                input[i] = randomToken(tokenizer, random);
             }
         }
         return new Corruption(input, positions, targets);

@@ -15,29 +15,32 @@ import dev.rsr.training.StepPlan;
 import dev.rsr.training.TaskModule;
 import dev.rsr.training.TrainingSession;
 import dev.rsr.training.TrainingSpec;
-import dev.rsr.zoo.Heads;
 import dev.rsr.zoo.TextClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
- * Task-agnostic pretraining of an encoder: a {@link PretrainingObjective} corrupts token
- * sequences, a masked-token head on the encoder predicts the originals, and the encoder (without
- * the head) is returned. Runs until a step or time limit, checkpoints periodically (atomically),
- * and resumes from a checkpoint onto the same trajectory: each step's batch and corruption are
- * drawn from a generator seeded by the run seed and the step number.
+ * Task-agnostic pretraining of an encoder: a {@link PretrainingObjective} puts its head on the
+ * encoder and makes each step's batch, and the encoder (without the head) is returned. Runs until
+ * a step or time limit, checkpoints periodically (atomically), and resumes from a checkpoint onto
+ * the same trajectory: each step's batch is drawn from a generator seeded by the run seed and the
+ * step number.
+ *
+ * <p>Batches group sequences of similar length under a token budget: a corpus that mixes short
+ * glosses with long documents would otherwise spend most of each step on padding.
  */
 public final class Pretrainer {
 
     /**
      * @param maxSteps        stop after this many steps in all (0 = no step limit)
      * @param maxMinutes      stop after this much wall time in this run (0 = no time limit)
-     * @param batchSize       sequences per step
+     * @param batchTokens     tokens per step: each batch holds sequences of about the same length, as many as fit
      * @param learningRate    Adam's peak learning rate (linear warm-up over the first steps)
      * @param seed            seed of sampling and corruption
      * @param checkpointEvery steps between checkpoints (when a checkpoint file is given)
@@ -45,15 +48,15 @@ public final class Pretrainer {
      * @param resume          continue from the checkpoint if it exists
      * @param threads         backend threads (0 = its default)
      */
-    public record Config(int maxSteps, double maxMinutes, int batchSize, double learningRate, long seed, int checkpointEvery,
+    public record Config(int maxSteps, double maxMinutes, int batchTokens, double learningRate, long seed, int checkpointEvery,
                          Path checkpoint, boolean resume, int threads) {
         public Config {
             List<String> problems = new ArrayList<>();
             if (maxSteps < 0 || maxMinutes < 0 || (maxSteps == 0 && maxMinutes == 0)) {
                 problems.add("give --max-steps or --max-minutes (positive)");
             }
-            if (batchSize < 1) {
-                problems.add("--batch must be at least 1, got " + batchSize);
+            if (batchTokens < 1) {
+                problems.add("--batch-tokens must be at least 1, got " + batchTokens);
             }
             if (!(learningRate > 0)) {
                 problems.add("--lr must be positive, got " + learningRate);
@@ -105,10 +108,11 @@ public final class Pretrainer {
         if (sequences.isEmpty()) {
             throw new ConfigurationException("the pretraining corpus is empty");
         }
-        ModelGraph withHead = Heads.maskedTokenPrediction(encoder, hiddenOutput, tokenizer.vocabularySize(), config.seed());
+        ModelGraph withHead = objective.withHead(encoder, hiddenOutput, tokenizer, config.seed());
         List<TaskModule> modules = TaskModule.fromParameterGroups(withHead);
-        TrainingSpec spec = new TrainingSpec(new LossSpec(LossSpec.Kind.SOFTMAX_CROSS_ENTROPY, Heads.MLM_LOGITS, "labels"),
+        TrainingSpec spec = new TrainingSpec(new LossSpec(LossSpec.Kind.SOFTMAX_CROSS_ENTROPY, objective.logitsOutput(), "labels"),
                 OptimizerSpec.adam(), modules, false, config.threads());
+        LengthOrder byLength = new LengthOrder(sequences);
         long start = System.nanoTime();
         try (TrainingSession session = backend.open(withHead, spec)) {
             int step = 0;
@@ -123,7 +127,7 @@ public final class Pretrainer {
             long tokens = 0;
             long deadline = config.maxMinutes() > 0 ? start + (long) (config.maxMinutes() * 60e9) : Long.MAX_VALUE;
             while ((config.maxSteps() == 0 || step < config.maxSteps()) && System.nanoTime() < deadline) {
-                Batch batch = batch(step, sequences, tokenizer, objective, config);
+                Batch batch = batch(step, byLength, tokenizer, objective, config);
                 double lr = config.learningRate() * Math.min(1.0, (step + 1) / (double) WARMUP_STEPS);
                 double loss = session.step(batch, StepPlan.all(modules, lr));
                 if (!Double.isFinite(loss)) {
@@ -131,7 +135,7 @@ public final class Pretrainer {
                             + config.learningRate() + ")");
                 }
                 step++;
-                tokens += batch.inputs().get(TextClassifier.ATTENTION_MASK).elementCount();
+                tokens += realTokens(batch);
                 lossSum += loss;
                 lossCount++;
                 if (step % 50 == 0) {
@@ -159,39 +163,57 @@ public final class Pretrainer {
         }
     }
 
-    /** Step {@code step}'s batch: the same for a given seed whether or not the run was resumed. */
-    static Batch batch(int step, List<long[]> sequences, Tokenizer tokenizer, PretrainingObjective objective, Config config) {
+    /** The corpus sorted by sequence length, and each sequence's place in that order. */
+    static final class LengthOrder {
+        final List<long[]> sequences;
+        final int[] order;
+        final int[] rank;
+
+        LengthOrder(List<long[]> sequences) {
+            this.sequences = sequences;
+            this.order = IntStream.range(0, sequences.size()).boxed()
+                    .sorted(Comparator.comparingInt(i -> sequences.get(i).length)).mapToInt(Integer::intValue).toArray();
+            this.rank = new int[order.length];
+            for (int r = 0; r < order.length; r++) {
+                rank[order[r]] = r;
+            }
+        }
+    }
+
+    /**
+     * Step {@code step}'s batch, the same for a given seed whether or not the run was resumed: a
+     * uniformly drawn anchor sequence, then as many sequences as the token budget allows, drawn
+     * from the anchor's neighbours in length order; the objective makes the batch of them.
+     */
+    static Batch batch(int step, LengthOrder byLength, Tokenizer tokenizer, PretrainingObjective objective, Config config) {
         SplittableRandom random = new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + step);
-        List<PretrainingObjective.Corruption> rows = new ArrayList<>();
-        int width = 1;
-        for (int i = 0; i < config.batchSize(); i++) {
-            PretrainingObjective.Corruption c = objective.corrupt(sequences.get(random.nextInt(sequences.size())), tokenizer, random);
-            rows.add(c);
-            width = Math.max(width, c.input().length);
-        }
-        int n = rows.size();
-        long[] ids = new long[n * width];
-        long[] mask = new long[n * width];
-        java.util.Arrays.fill(ids, tokenizer.padId());
-        List<Long> positions = new ArrayList<>();
-        List<Long> targets = new ArrayList<>();
-        for (int r = 0; r < n; r++) {
-            PretrainingObjective.Corruption c = rows.get(r);
-            for (int t = 0; t < c.input().length; t++) {
-                ids[r * width + t] = c.input()[t];
-                mask[r * width + t] = 1;
+        List<long[]> sequences = byLength.sequences;
+        int anchor = random.nextInt(sequences.size());
+        int rowCount = Math.max(1, Math.min(sequences.size(), config.batchTokens() / Math.max(1, sequences.get(anchor).length)));
+        // Neighbours within a window a few batches wide: similar lengths, yet varied company.
+        int window = 4 * rowCount;
+        int lo = Math.max(0, Math.min(byLength.rank[anchor] - window, sequences.size() - 2 * window - 1));
+        int hi = Math.min(sequences.size(), lo + 2 * window + 1);
+        List<long[]> chosen = new ArrayList<>();
+        chosen.add(sequences.get(anchor));
+        int width = sequences.get(anchor).length;
+        while (chosen.size() < rowCount) {
+            long[] next = sequences.get(byLength.order[lo + random.nextInt(hi - lo)]);
+            if (next.length > width && (long) (chosen.size() + 1) * next.length > config.batchTokens()) {
+                break; // a longer neighbour would overrun the budget
             }
-            for (int k = 0; k < c.positions().length; k++) {
-                positions.add((long) r * width + c.positions()[k]);
-                targets.add(c.targets()[k]);
-            }
+            chosen.add(next);
+            width = Math.max(width, next.length);
         }
-        long[] shape = {n, width};
-        Map<String, TensorData> inputs = new LinkedHashMap<>();
-        inputs.put(TextClassifier.INPUT_IDS, TensorData.ofLongs(shape, ids));
-        inputs.put(TextClassifier.ATTENTION_MASK, TensorData.ofLongs(shape, mask));
-        inputs.put(Heads.MLM_POSITIONS, TensorData.vectorOfLongs(positions.stream().mapToLong(Long::longValue).toArray()));
-        return new Batch(inputs, TensorData.vectorOfLongs(targets.stream().mapToLong(Long::longValue).toArray()));
+        return objective.batch(chosen, tokenizer, random);
+    }
+
+    private static long realTokens(Batch batch) {
+        long n = 0;
+        for (long m : batch.inputs().get(TextClassifier.ATTENTION_MASK).longs()) {
+            n += m;
+        }
+        return n;
     }
 
     private static double seconds(long start) {

@@ -166,13 +166,16 @@ public final class TensorFlowTrainingSession implements TrainingSession {
         Output<?> prediction = compiled.value(lossSpec.output());
         if (lossSpec.kind() == LossSpec.Kind.SOFTMAX_CROSS_ENTROPY) {
             Shape s = prediction.shape();
-            if (s.isUnknown() || s.numDimensions() != 2 || s.get(1) < 1) {
-                throw new ConfigurationException("cross-entropy needs logits of shape [batch, classes] with a known class count; output '"
+            if (s.isUnknown() || s.numDimensions() != 2) {
+                throw new ConfigurationException("cross-entropy needs logits of shape [batch, classes]; output '"
                         + lossSpec.output() + "' has shape " + s);
             }
+            // The class count is fixed for a classifier, but a contrastive head scores every row of the batch.
+            Output<?> depth = s.get(1) > 0 ? constant(TensorData.ofInts(new long[0], (int) s.get(1)))
+                    : op("Reshape", op("Slice", op("Shape", prediction), constant(TensorData.ofInts(new long[] {1}, 1)),
+                            constant(TensorData.ofInts(new long[] {1}, 1))), constant(TensorData.ofInts(new long[] {0})));
             // The sparse cross-entropy op has no gradient in TensorFlow Java: one-hot labels, dense op.
-            Output<?> oneHot = scope.opBuilder("OneHot", "one_hot").addInput(targets)
-                    .addInput(constant(TensorData.ofInts(new long[0], (int) s.get(1))))
+            Output<?> oneHot = scope.opBuilder("OneHot", "one_hot").addInput(targets).addInput(depth)
                     .addInput(constant(TensorData.scalarFloat(1f))).addInput(constant(TensorData.scalarFloat(0f))).build().output(0);
             Output<?> perExample = scope.opBuilder("SoftmaxCrossEntropyWithLogits", "cross_entropy")
                     .addInput(prediction).addInput(oneHot).build().output(0);
@@ -350,9 +353,10 @@ public final class TensorFlowTrainingSession implements TrainingSession {
             if (y.type() != DataType.INT64 || y.rank() != 1) {
                 throw new DataException("targets '" + spec.loss().target() + "' must be int64 class ids of shape [batch], got " + y);
             }
+            // An unknown class count (a contrastive head's, known at run time) is checked from below only.
             long classes = compiled.value(spec.loss().output()).shape().get(1);
             for (long label : y.longs()) {
-                if (label < 0 || label >= classes) {
+                if (label < 0 || (classes > 0 && label >= classes)) {
                     throw new DataException("target class " + label + " is outside [0, " + classes + ")");
                 }
             }
