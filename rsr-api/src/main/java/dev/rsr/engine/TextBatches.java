@@ -28,30 +28,43 @@ public final class TextBatches {
 
     /** The examples at {@code indices} as one batch. */
     public static Batch batch(TextTask.EncodedExamples data, int[] indices, Layout layout) {
-        int width = 1;
-        for (int i : indices) {
-            width = Math.max(width, data.tokenIds().get(i).length);
-        }
-        long[] ids = new long[indices.length * width];
-        java.util.Arrays.fill(ids, layout.padId());
-        long[] mask = new long[indices.length * width];
+        List<long[]> rows = new ArrayList<>(indices.length);
         long[] labels = new long[indices.length];
         for (int r = 0; r < indices.length; r++) {
-            long[] tokens = data.tokenIds().get(indices[r]);
-            System.arraycopy(tokens, 0, ids, r * width, tokens.length);
-            for (int t = 0; t < tokens.length; t++) {
-                mask[r * width + t] = 1;
-            }
+            rows.add(data.tokenIds().get(indices[r]));
             labels[r] = data.classes()[indices[r]];
         }
-        long[] shape = {indices.length, width};
+        Map<String, TensorData> inputs = padded(rows, layout.padId());
+        if (layout.tokenTypes()) {
+            TensorData ids = inputs.get(TextClassifier.INPUT_IDS);
+            inputs.put(TOKEN_TYPE_IDS, TensorData.ofLongs(ids.shape(), new long[ids.elementCount()]));
+        }
+        return new Batch(inputs, TensorData.ofLongs(new long[] {indices.length}, labels));
+    }
+
+    /**
+     * Token id rows padded with {@code padId} to the longest (at least 1): {@code input_ids} and
+     * {@code attention_mask} ({@code [rows, width]}, 1 where a row has a token), in a map callers
+     * may add inputs to.
+     */
+    public static Map<String, TensorData> padded(List<long[]> rows, long padId) {
+        int width = 1;
+        for (long[] row : rows) {
+            width = Math.max(width, row.length);
+        }
+        long[] ids = new long[rows.size() * width];
+        java.util.Arrays.fill(ids, padId);
+        long[] mask = new long[rows.size() * width];
+        for (int r = 0; r < rows.size(); r++) {
+            long[] tokens = rows.get(r);
+            System.arraycopy(tokens, 0, ids, r * width, tokens.length);
+            java.util.Arrays.fill(mask, r * width, r * width + tokens.length, 1L);
+        }
+        long[] shape = {rows.size(), width};
         Map<String, TensorData> inputs = new java.util.LinkedHashMap<>();
         inputs.put(TextClassifier.INPUT_IDS, TensorData.ofLongs(shape, ids));
         inputs.put(TextClassifier.ATTENTION_MASK, TensorData.ofLongs(shape, mask));
-        if (layout.tokenTypes()) {
-            inputs.put(TOKEN_TYPE_IDS, TensorData.ofLongs(shape, new long[ids.length]));
-        }
-        return new Batch(inputs, TensorData.ofLongs(new long[] {indices.length}, labels));
+        return inputs;
     }
 
     /** Consecutive batches over all examples in order (the last may be smaller): for evaluation. */

@@ -1,15 +1,14 @@
 package dev.rsr.engine.pretraining;
 
+import dev.rsr.engine.TextBatches;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.spi.PretrainingObjective;
 import dev.rsr.text.Tokenizer;
 import dev.rsr.training.Batch;
 import dev.rsr.zoo.Heads;
-import dev.rsr.zoo.TextClassifier;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -68,28 +67,14 @@ public final class ContrastiveObjective implements PretrainingObjective {
             seconds.add(v.second());
         }
         rows.addAll(seconds);
-        int width = rows.stream().mapToInt(r -> r.length).max().orElse(1);
         int count = rows.size();
-        long[] ids = new long[count * width];
-        long[] mask = new long[count * width];
-        Arrays.fill(ids, tokenizer.padId());
-        for (int r = 0; r < count; r++) {
-            long[] row = rows.get(r);
-            for (int t = 0; t < row.length; t++) {
-                ids[r * width + t] = row[t];
-                mask[r * width + t] = 1;
-            }
-        }
         float[] bias = new float[count * count];
         long[] targets = new long[count];
         for (int r = 0; r < count; r++) {
             bias[r * count + r] = EXCLUDED; // a view never matches itself
             targets[r] = r < n ? r + n : r - n;
         }
-        long[] shape = {count, width};
-        Map<String, TensorData> inputs = new LinkedHashMap<>();
-        inputs.put(TextClassifier.INPUT_IDS, TensorData.ofLongs(shape, ids));
-        inputs.put(TextClassifier.ATTENTION_MASK, TensorData.ofLongs(shape, mask));
+        Map<String, TensorData> inputs = TextBatches.padded(rows, tokenizer.padId());
         inputs.put(Heads.CONTRAST_BIAS, TensorData.ofFloats(new long[] {count, count}, bias));
         return new Batch(inputs, TensorData.vectorOfLongs(targets));
     }

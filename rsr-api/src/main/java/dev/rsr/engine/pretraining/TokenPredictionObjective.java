@@ -1,5 +1,6 @@
 package dev.rsr.engine.pretraining;
 
+import dev.rsr.engine.TextBatches;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.spi.PretrainingObjective;
@@ -8,8 +9,6 @@ import dev.rsr.training.Batch;
 import dev.rsr.zoo.Heads;
 import dev.rsr.zoo.TextClassifier;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -49,36 +48,26 @@ public abstract class TokenPredictionObjective implements PretrainingObjective {
 
     @Override
     public final Batch batch(List<long[]> sequences, Tokenizer tokenizer, SplittableRandom random) {
-        List<Corruption> rows = new ArrayList<>();
-        int width = 1;
+        List<Corruption> corruptions = new ArrayList<>(sequences.size());
+        List<long[]> inputs = new ArrayList<>(sequences.size());
         for (long[] s : sequences) {
             Corruption c = corrupt(s, tokenizer, random);
-            rows.add(c);
-            width = Math.max(width, c.input().length);
+            corruptions.add(c);
+            inputs.add(c.input());
         }
-        int n = rows.size();
-        long[] ids = new long[n * width];
-        long[] mask = new long[n * width];
-        Arrays.fill(ids, tokenizer.padId());
+        Map<String, TensorData> feeds = TextBatches.padded(inputs, tokenizer.padId());
+        long width = feeds.get(TextClassifier.INPUT_IDS).dim(1);
         List<Long> positions = new ArrayList<>();
         List<Long> targets = new ArrayList<>();
-        for (int r = 0; r < n; r++) {
-            Corruption c = rows.get(r);
-            for (int t = 0; t < c.input().length; t++) {
-                ids[r * width + t] = c.input()[t];
-                mask[r * width + t] = 1;
-            }
+        for (int r = 0; r < corruptions.size(); r++) {
+            Corruption c = corruptions.get(r);
             for (int k = 0; k < c.positions().length; k++) {
-                positions.add((long) r * width + c.positions()[k]);
+                positions.add(r * width + c.positions()[k]);
                 targets.add(c.targets()[k]);
             }
         }
-        long[] shape = {n, width};
-        Map<String, TensorData> inputs = new LinkedHashMap<>();
-        inputs.put(TextClassifier.INPUT_IDS, TensorData.ofLongs(shape, ids));
-        inputs.put(TextClassifier.ATTENTION_MASK, TensorData.ofLongs(shape, mask));
-        inputs.put(Heads.MLM_POSITIONS, TensorData.vectorOfLongs(positions.stream().mapToLong(Long::longValue).toArray()));
-        return new Batch(inputs, TensorData.vectorOfLongs(targets.stream().mapToLong(Long::longValue).toArray()));
+        feeds.put(Heads.MLM_POSITIONS, TensorData.vectorOfLongs(positions.stream().mapToLong(Long::longValue).toArray()));
+        return new Batch(feeds, TensorData.vectorOfLongs(targets.stream().mapToLong(Long::longValue).toArray()));
     }
 
     /** A random non-special token id. */

@@ -357,7 +357,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
             long classes = compiled.value(spec.loss().output()).shape().get(1);
             for (long label : y.longs()) {
                 if (label < 0 || (classes > 0 && label >= classes)) {
-                    throw new DataException("target class " + label + " is outside [0, " + classes + ")");
+                    throw new DataException("target class " + label + " is outside [0, " + (classes > 0 ? classes : "the class count") + ")");
                 }
             }
         } else if (y.type() != DataType.FLOAT) {
