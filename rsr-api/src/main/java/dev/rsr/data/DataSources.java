@@ -53,23 +53,30 @@ public record DataSources(Path wordnetDir, Path fortunesDir, int syntheticSize, 
     }
 
     /** Names of the unlabelled corpora {@link #corpus} reads. */
-    public static final List<String> CORPORA = List.of("wordnet-all", "fortunes", "synthetic");
+    public static final List<String> CORPORA = List.of("wordnet-all", "wordnet-links", "fortunes", "synthetic");
 
     /**
      * Texts for pretraining: {@code wordnet-all} (every synset of every part of speech as a
      * dictionary entry, its words then its gloss; no supersense),
+     * {@code wordnet-links} (each gloss paired with the gloss of a word it uses, for the contrastive
+     * objective: see {@link DefinitionLinks}),
      * {@code fortunes} (every entry of every category file), {@code synthetic} (sentences of all
      * synthetic tasks, {@link #syntheticSize} per task).
      */
     public List<String> corpus(String name) {
         return switch (name) {
-            case "wordnet-all" -> Stream.of("noun", "verb", "adj", "adv")
-                    .flatMap(pos -> WordNet.synsets(wordnetDir, pos).stream()).map(WordNet.Synset::entry).toList();
+            case "wordnet-all" -> allSynsets().stream().map(WordNet.Synset::entry).toList();
+            case "wordnet-links" -> DefinitionLinks.of(allSynsets(), seed);
             case "fortunes" -> Fortunes.read(fortunesDir, Fortunes.categories(fortunesDir)).stream().map(TextExample::text).toList();
             case "synthetic" -> SyntheticTasks.NAMES.stream()
                     .flatMap(t -> SyntheticTasks.generate(t, syntheticSize, seed).stream().map(TextExample::text)).toList();
             default -> throw new ConfigurationException("unknown corpus '" + name + "'; choose from " + String.join(", ", CORPORA));
         };
+    }
+
+    /** Every WordNet synset, of every part of speech. */
+    private List<WordNet.Synset> allSynsets() {
+        return Stream.of("noun", "verb", "adj", "adv").flatMap(pos -> WordNet.synsets(wordnetDir, pos).stream()).toList();
     }
 
     /** At most {@code maxPerClass} examples per label and no more than the rarest label has: equal class sizes. */

@@ -73,6 +73,9 @@ class RealDataTest {
         assertEquals(26, sources.load("wordnet-noun").stream().map(TextExample::label).distinct().count());
         assertEquals(15, sources.load("wordnet-verb").stream().map(TextExample::label).distinct().count());
         assertEquals(4, sources.load("wordnet-pos").stream().map(TextExample::label).distinct().count());
+        // Nearly every synset links to two definitions (117,659 synsets in WordNet 3.0).
+        List<String> links = sources.corpus("wordnet-links");
+        assertTrue(links.size() > 200_000 && links.stream().allMatch(l -> l.indexOf(':') == l.indexOf(" : ") + 1), links.size() + " links");
     }
 
     @Test

@@ -23,14 +23,15 @@ import picocli.CommandLine.Option;
 
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
         description = {"Pretrain the zoo text encoder on unlabelled text with a task-agnostic objective (masked-token "
-                + "prediction or denoising), and write the encoder (with its sub-word tokenizer) as ONNX.",
+                + "prediction, denoising, or contrastive pairing of two views of each text), and write the encoder (with its "
+                + "sub-word tokenizer) as ONNX.",
                 "Checkpoints periodically; --resume continues a run from its checkpoint onto the same trajectory."})
 final class PretrainCommand implements Callable<Integer> {
     static final class Corpus {
         @Option(names = "--corpus", description = "A text file, one document per line.")
         Path file;
 
-        @Option(names = "--source", split = ",", description = "Named corpora: wordnet-all, fortunes, synthetic (comma-separated).")
+        @Option(names = "--source", split = ",", description = "Named corpora: wordnet-all, wordnet-links, fortunes, synthetic (comma-separated).")
         List<String> sources;
 
         @Option(names = "--builtin", description = "The built-in synthetic corpus.")

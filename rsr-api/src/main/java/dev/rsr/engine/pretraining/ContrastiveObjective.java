@@ -18,8 +18,10 @@ import java.util.SplittableRandom;
  * Contrastive pairing of two views of each text (in-batch negatives, as in SimCLR/SimCSE): each
  * sequence is cut in two, and the pooled, unit-length representation of one part must pick out
  * the other part among all parts in the batch. A text of the form {@code "head: body"} (a
- * dictionary entry: words, then gloss) is cut at its first colon, so the model learns to place a
- * definition next to the words it defines; any other text is cut near its middle. Trains exactly
+ * dictionary entry: words, then gloss; or a linked gloss, then a gloss, from
+ * {@link dev.rsr.data.DefinitionLinks}) is cut at its first colon, so the model learns to place a
+ * definition next to the words it defines, or next to the definition of a word it uses; any
+ * other text is cut near its middle. Trains exactly
  * the pooled representation a classification head later reads.
  */
 public final class ContrastiveObjective implements PretrainingObjective {

@@ -19,9 +19,11 @@ import dev.rsr.zoo.TextClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -112,7 +114,7 @@ public final class Pretrainer {
         List<TaskModule> modules = TaskModule.fromParameterGroups(withHead);
         TrainingSpec spec = new TrainingSpec(new LossSpec(LossSpec.Kind.SOFTMAX_CROSS_ENTROPY, objective.logitsOutput(), "labels"),
                 OptimizerSpec.adam(), modules, false, config.threads());
-        LengthOrder byLength = new LengthOrder(sequences);
+        LengthOrder byLength = new LengthOrder(sequences, config.seed());
         long start = System.nanoTime();
         try (TrainingSession session = backend.open(withHead, spec)) {
             int step = 0;
@@ -163,16 +165,28 @@ public final class Pretrainer {
         }
     }
 
-    /** The corpus sorted by sequence length, and each sequence's place in that order. */
+    /**
+     * The corpus sorted by sequence length, ties in a seeded random order, and each sequence's
+     * place in that order. Ties must not keep the corpus order: a corpus is often concatenated
+     * from sources, or a dictionary listed by topic, and a batch of neighbours would then hold one
+     * source or one topic only (for a contrastive objective, negatives all of one kind).
+     */
     static final class LengthOrder {
         final List<long[]> sequences;
         final int[] order;
         final int[] rank;
 
-        LengthOrder(List<long[]> sequences) {
+        LengthOrder(List<long[]> sequences, long seed) {
             this.sequences = sequences;
+            int[] tieBreak = new int[sequences.size()];
+            List<Integer> shuffled = new ArrayList<>(IntStream.range(0, sequences.size()).boxed().toList());
+            Collections.shuffle(shuffled, new Random(seed));
+            for (int r = 0; r < tieBreak.length; r++) {
+                tieBreak[shuffled.get(r)] = r;
+            }
             this.order = IntStream.range(0, sequences.size()).boxed()
-                    .sorted(Comparator.comparingInt(i -> sequences.get(i).length)).mapToInt(Integer::intValue).toArray();
+                    .sorted(Comparator.<Integer>comparingInt(i -> sequences.get(i).length).thenComparingInt(i -> tieBreak[i]))
+                    .mapToInt(Integer::intValue).toArray();
             this.rank = new int[order.length];
             for (int r = 0; r < order.length; r++) {
                 rank[order[r]] = r;
@@ -199,11 +213,12 @@ public final class Pretrainer {
         int width = sequences.get(anchor).length;
         while (chosen.size() < rowCount) {
             long[] next = sequences.get(byLength.order[lo + random.nextInt(hi - lo)]);
-            if (next.length > width && (long) (chosen.size() + 1) * next.length > config.batchTokens()) {
-                break; // a longer neighbour would overrun the budget
+            int paddedWidth = Math.max(width, next.length);
+            if ((long) (chosen.size() + 1) * paddedWidth > config.batchTokens()) {
+                break; // rows are padded to the longest: one more would overrun the budget
             }
             chosen.add(next);
-            width = Math.max(width, next.length);
+            width = paddedWidth;
         }
         return objective.batch(chosen, tokenizer, random);
     }
