@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * <p>The linked word is a headword of the dictionary, taken from the definition's first clause
  * (before any {@code ;} and its examples), not one of the entry's own words, and rare enough to
  * carry meaning: used in at most {@link #MAX_DOCUMENT_FREQUENCY} of all definitions (or in one,
- * in a small dictionary), which rules out "a", "of", "genus" and the like. Words with a sense of the entry's own part of speech
- * are preferred, and so is that sense. Each entry gets two links: its first such word and a
+ * in a small dictionary), which rules out "a", "of", "genus" and the like. Words with a sense of
+ * the entry's own part of speech are preferred, and so is that sense. Each entry gets two links: its first such word and a
  * randomly chosen one, each to a randomly chosen sense. Deterministic by seed.
  */
 public final class DefinitionLinks {
@@ -34,13 +34,10 @@ public final class DefinitionLinks {
 
     /** The {@code "linked gloss : gloss"} texts of these synsets (all parts of speech together). */
     public static List<String> of(List<WordNet.Synset> synsets, long seed) {
-        List<Set<String>> glossWords = new ArrayList<>(synsets.size());
         Map<String, Integer> documentFrequency = new HashMap<>();
         Map<String, List<Integer>> sensesOf = new HashMap<>();
         for (int i = 0; i < synsets.size(); i++) {
-            Set<String> words = new HashSet<>(words(synsets.get(i).gloss()));
-            glossWords.add(words);
-            words.forEach(w -> documentFrequency.merge(w, 1, Integer::sum));
+            new HashSet<>(words(synsets.get(i).gloss())).forEach(w -> documentFrequency.merge(w, 1, Integer::sum));
             for (String headword : synsets.get(i).words()) {
                 String key = headword.toLowerCase(Locale.ROOT);
                 if (WORD.matcher(key).matches()) {
@@ -56,8 +53,7 @@ public final class DefinitionLinks {
             synset.words().forEach(w -> own.add(w.toLowerCase(Locale.ROOT)));
             List<String> candidates = words(synset.gloss().split(";", 2)[0]).stream()
                     .filter(w -> sensesOf.containsKey(w) && documentFrequency.getOrDefault(w, 0) <= maxCount && !own.contains(w)).toList();
-            List<String> samePos = candidates.stream()
-                    .filter(w -> sensesOf.get(w).stream().anyMatch(j -> synsets.get(j).partOfSpeech().equals(synset.partOfSpeech()))).toList();
+            List<String> samePos = candidates.stream().filter(w -> !sensesOfPos(sensesOf.get(w), synsets, synset).isEmpty()).toList();
             if (!samePos.isEmpty()) {
                 candidates = samePos;
             }
@@ -65,8 +61,7 @@ public final class DefinitionLinks {
                 continue;
             }
             for (String word : List.of(candidates.get(0), candidates.get(random.nextInt(candidates.size())))) {
-                List<Integer> senses = sensesOf.get(word).stream()
-                        .filter(j -> synsets.get(j).partOfSpeech().equals(synset.partOfSpeech())).toList();
+                List<Integer> senses = sensesOfPos(sensesOf.get(word), synsets, synset);
                 if (senses.isEmpty()) {
                     senses = sensesOf.get(word);
                 }
@@ -77,7 +72,16 @@ public final class DefinitionLinks {
         return out;
     }
 
-    /** Lower-case words (letters, inner hyphens) of a text, in order. */
+    /** Those of {@code senses} (indices into {@code synsets}) of the same part of speech as {@code synset}. */
+    private static List<Integer> sensesOfPos(List<Integer> senses, List<WordNet.Synset> synsets, WordNet.Synset synset) {
+        return senses.stream().filter(j -> synsets.get(j).partOfSpeech().equals(synset.partOfSpeech())).toList();
+    }
+
+    /**
+     * Lower-case words (letters, inner hyphens) of a text, in order. Not {@code
+     * WordTokenizer.words}: that splits at hyphens, and headwords such as "warm-blooded" must match
+     * whole.
+     */
     static List<String> words(String text) {
         List<String> out = new ArrayList<>();
         Matcher m = WORD.matcher(text.toLowerCase(Locale.ROOT));

@@ -21,8 +21,8 @@ import java.util.SplittableRandom;
  * dictionary entry: words, then gloss; or a linked gloss, then a gloss, from
  * {@link dev.rsr.data.DefinitionLinks}) is cut at its first colon, so the model learns to place a
  * definition next to the words it defines, or next to the definition of a word it uses; any
- * other text is cut near its middle. Trains exactly
- * the pooled representation a classification head later reads.
+ * other text is cut near its middle. Trains exactly the pooled representation a classification
+ * head later reads.
  */
 public final class ContrastiveObjective implements PretrainingObjective {
     public static final String NAME = "contrastive";

@@ -178,15 +178,10 @@ public final class Pretrainer {
 
         LengthOrder(List<long[]> sequences, long seed) {
             this.sequences = sequences;
-            int[] tieBreak = new int[sequences.size()];
-            List<Integer> shuffled = new ArrayList<>(IntStream.range(0, sequences.size()).boxed().toList());
-            Collections.shuffle(shuffled, new Random(seed));
-            for (int r = 0; r < tieBreak.length; r++) {
-                tieBreak[shuffled.get(r)] = r;
-            }
-            this.order = IntStream.range(0, sequences.size()).boxed()
-                    .sorted(Comparator.<Integer>comparingInt(i -> sequences.get(i).length).thenComparingInt(i -> tieBreak[i]))
-                    .mapToInt(Integer::intValue).toArray();
+            List<Integer> indices = new ArrayList<>(IntStream.range(0, sequences.size()).boxed().toList());
+            Collections.shuffle(indices, new Random(seed));
+            indices.sort(Comparator.comparingInt(i -> sequences.get(i).length)); // stable: ties keep the shuffled order
+            this.order = indices.stream().mapToInt(Integer::intValue).toArray();
             this.rank = new int[order.length];
             for (int r = 0; r < order.length; r++) {
                 rank[order[r]] = r;
