@@ -1,7 +1,6 @@
 package dev.rsr.spi;
 
 import dev.rsr.ir.ModelGraph;
-import dev.rsr.text.Tokenizer;
 import dev.rsr.training.Batch;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,6 +1,5 @@
 package dev.rsr.spi;
 
-import dev.rsr.text.Tokenizer;
 
 /** Restores a saved {@link Tokenizer} of one kind; {@link #name()} is that kind. */
 public interface TokenizerProvider extends NamedProvider {

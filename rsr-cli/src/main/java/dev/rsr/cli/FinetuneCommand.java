@@ -29,7 +29,7 @@ import dev.rsr.spi.TrainingBackend;
 import dev.rsr.tensorflow.TensorFlowInferenceBackend;
 import dev.rsr.tensorflow.TensorFlowTrainingBackend;
 import dev.rsr.training.Batch;
-import dev.rsr.text.Tokenizer;
+import dev.rsr.spi.Tokenizer;
 import dev.rsr.zoo.Heads;
 import dev.rsr.zoo.TextClassifier;
 import dev.rsr.zoo.TextEncoder;

@@ -10,7 +10,7 @@ import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.PretrainingObjective;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.text.SubwordTokenizer;
-import dev.rsr.text.Tokenizer;
+import dev.rsr.spi.Tokenizer;
 import dev.rsr.zoo.TextEncoder;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rsr.error.ModelException;
 import dev.rsr.spi.TokenizerProvider;
-import dev.rsr.text.Tokenizer;
+import dev.rsr.spi.Tokenizer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

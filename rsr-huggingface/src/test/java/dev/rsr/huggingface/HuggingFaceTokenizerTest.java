@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rsr.engine.TextTask;
 import dev.rsr.error.ModelException;
 import dev.rsr.ir.ModelGraph;
-import dev.rsr.text.Tokenizer;
+import dev.rsr.spi.Tokenizer;
 import dev.rsr.text.Tokenizers;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.rsr.engine.pretraining;
 
 import dev.rsr.error.ConfigurationException;
-import dev.rsr.text.Tokenizer;
+import dev.rsr.spi.Tokenizer;
 import java.util.SplittableRandom;
 
 /**

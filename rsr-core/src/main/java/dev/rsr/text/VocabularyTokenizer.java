@@ -1,5 +1,6 @@
 package dev.rsr.text;
 
+import dev.rsr.spi.Tokenizer;
 import dev.rsr.error.ModelException;
 import java.util.Collections;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package dev.rsr.text;
 
+import dev.rsr.spi.Tokenizer;
 import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.TokenizerProvider;
 

@@ -1,6 +1,6 @@
 package dev.rsr.engine.pretraining;
 
-import dev.rsr.text.Tokenizer;
+import dev.rsr.spi.Tokenizer;
 import java.util.SplittableRandom;
 
 /**

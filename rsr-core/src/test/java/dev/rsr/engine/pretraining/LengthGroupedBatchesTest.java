@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.spi.PretrainingObjective;
-import dev.rsr.text.Tokenizer;
+import dev.rsr.spi.Tokenizer;
 import dev.rsr.training.Batch;
 import java.util.ArrayList;
 import java.util.Arrays;

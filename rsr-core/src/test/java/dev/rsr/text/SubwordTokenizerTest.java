@@ -1,5 +1,6 @@
 package dev.rsr.text;
 
+import dev.rsr.spi.Tokenizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

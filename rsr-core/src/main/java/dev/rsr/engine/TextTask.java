@@ -5,7 +5,7 @@ import dev.rsr.error.DataException;
 import dev.rsr.error.ModelException;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.ModelMetadata;
-import dev.rsr.text.Tokenizer;
+import dev.rsr.spi.Tokenizer;
 import dev.rsr.text.Tokenizers;
 import dev.rsr.text.WordTokenizer;
 import java.util.ArrayList;

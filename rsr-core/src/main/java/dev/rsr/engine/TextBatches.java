@@ -21,7 +21,7 @@ public final class TextBatches {
 
     /** The inputs a model takes: its feed inputs decide whether token type ids are added. */
     public record Layout(long padId, boolean tokenTypes) {
-        public static Layout of(dev.rsr.ir.ModelGraph model, dev.rsr.text.Tokenizer tokenizer) {
+        public static Layout of(dev.rsr.ir.ModelGraph model, dev.rsr.spi.Tokenizer tokenizer) {
             return new Layout(tokenizer.padId(), model.graph().input(TOKEN_TYPE_IDS).isPresent());
         }
     }

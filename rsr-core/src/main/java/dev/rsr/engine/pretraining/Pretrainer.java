@@ -7,7 +7,7 @@ import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.spi.PretrainingObjective;
 import dev.rsr.spi.TrainingBackend;
-import dev.rsr.text.Tokenizer;
+import dev.rsr.spi.Tokenizer;
 import dev.rsr.training.Batch;
 import dev.rsr.training.LossSpec;
 import dev.rsr.training.OptimizerSpec;

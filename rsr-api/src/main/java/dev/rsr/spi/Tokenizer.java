@@ -1,4 +1,4 @@
-package dev.rsr.text;
+package dev.rsr.spi;
 
 import java.util.OptionalInt;
 

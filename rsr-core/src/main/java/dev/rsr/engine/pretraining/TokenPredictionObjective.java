@@ -4,7 +4,7 @@ import dev.rsr.engine.TextBatches;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.spi.PretrainingObjective;
-import dev.rsr.text.Tokenizer;
+import dev.rsr.spi.Tokenizer;
 import dev.rsr.training.Batch;
 import dev.rsr.zoo.Heads;
 import dev.rsr.zoo.TextClassifier;
