@@ -4,24 +4,46 @@ import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A model being trained on a backend. Parameters stay on the backend between steps; nothing is
- * copied to the host unless asked for ({@link #values}, {@link #gradients}, {@link #export}).
- * Not thread-safe. Holds native resources until {@link #close()}.
+ * A model being trained on a backend. Parameters, optimizer slots, update multipliers and running
+ * statistics stay on the backend between steps; nothing per element is copied to the host unless
+ * asked for ({@link #values}, {@link #gradients}, {@link #statistics}, {@link #export}). Holds
+ * native resources until {@link #close()}.
+ *
+ * <p><b>Threads.</b> {@link #step} and {@link #observe} may run on several threads at once when
+ * their modules are disjoint (a module in use by one call is refused to another): that is how
+ * parallel workers refine disjoint module groups against one model. A concurrent step reads the
+ * other modules' parameters as they are at that moment, possibly while another step updates them
+ * (asynchronous block-coordinate descent, as Hogwild!); with one thread every run is deterministic.
+ * The other methods must not overlap a step on the modules they touch.
+ *
+ * <p><b>An update</b> of a parameter {@code w} with gradient {@code g}, optimizer slots and update
+ * multiplier {@code u} (1 unless set): Adam moves its moments only where {@code u > 0} and takes
+ * {@code w ← w − lr_t · u ⊙ m̂ / (√v̂ + ε)}; momentum likewise. A multiplier of 0 therefore freezes an
+ * element together with its optimizer state, and a multiplier of 10 makes its step ten times larger,
+ * which scaling the gradient could not do under Adam.
  */
 public interface TrainingSession extends AutoCloseable {
 
     /** The task modules, as given in the spec. */
-    java.util.List<TaskModule> modules();
+    List<TaskModule> modules();
 
     /**
-     * One update of the active modules on one batch.
-     *
-     * @return the batch's loss before the update
+     * One update of the active modules on one batch. Only the active modules' gradients are
+     * computed. A loss or module gradient that is not finite leaves everything as it was and is
+     * reported with {@link StepResult#applied()} false.
      */
-    double step(Batch batch, StepPlan plan);
+    StepResult step(Batch batch, StepPlan plan);
+
+    /**
+     * The loss on a batch and the running statistics of {@code modules}' parameters updated with
+     * its gradients, without changing any parameter or optimizer slot (a probe).
+     */
+    double observe(Batch batch, Set<String> modules);
 
     /** Loss and outputs on a batch, without updating anything. */
     Evaluation evaluate(Batch batch);
@@ -29,22 +51,31 @@ public interface TrainingSession extends AutoCloseable {
     /** The model's outputs for inputs alone. */
     Map<String, TensorData> predict(Map<String, TensorData> inputs);
 
-    /** Current values of some parameters (a host copy). */
+    /** Current values of some trainable parameters (a host copy). */
     Map<String, TensorData> values(Collection<String> parameters);
 
-    /** Gradients of the loss on {@code batch} for some parameters (a host copy), without updating. */
+    /** Gradients of the loss on {@code batch} for some trainable parameters (a host copy), without updating. */
     Map<String, TensorData> gradients(Batch batch, Collection<String> parameters);
 
+    /** A running statistic of some trainable parameters (a host copy); the spec must accumulate it. */
+    Map<String, TensorData> statistics(Statistic statistic, Collection<String> parameters);
+
     /**
-     * Sets the per-element multiplier applied to a parameter's gradient before the update
-     * (mask × (1 + boost)); requires a spec with gradient multipliers on.
+     * Sets the per-element multiplier of a parameter's update (mask × (1 + boost)); requires a
+     * spec with update multipliers. Elements at 0 are frozen with their optimizer state.
      */
-    void setGradientMultiplier(String parameter, TensorData multiplier);
+    void setUpdateMultiplier(String parameter, TensorData multiplier);
+
+    /** Remembers the parameters, optimizer state and step counts of some modules, on the backend, for {@link #rollback}. */
+    void snapshot(Set<String> modules);
+
+    /** Restores what the last {@link #snapshot} of each module saved (modules never saved are left as they are). */
+    void rollback(Set<String> modules);
 
     /** The model with the current parameter values as its initializers. */
     ModelGraph export();
 
-    /** Writes parameters, optimizer state, multipliers and step counts to {@code file} atomically. */
+    /** Writes parameters, optimizer state, multipliers, statistics and step counts to {@code file} atomically. */
     void saveCheckpoint(Path file);
 
     /** Restores what {@link #saveCheckpoint} wrote (the same model and spec). */

@@ -2,6 +2,7 @@ package dev.rsr.training;
 
 import dev.rsr.error.ConfigurationException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,15 +12,26 @@ import java.util.Set;
 
 /**
  * How a model is trained: the loss, the update rule, the partition of parameters into task
- * modules (parameters in no module stay frozen), whether per-element gradient multipliers
- * (masks and boosts) are kept, and the backend's thread count (0 = its default).
+ * modules (parameters in no module stay frozen), and what the session keeps beside the
+ * parameters. Build one with {@link #builder}.
+ *
+ * @param loss              what training minimizes
+ * @param optimizer         the update rule
+ * @param modules           the task modules; a parameter belongs to at most one
+ * @param updateMultipliers keep a per-element multiplier on every trainable parameter's update
+ *                          (mask × boost; see {@link TrainingSession#setUpdateMultiplier})
+ * @param statistics        running statistics to accumulate in the step
+ * @param statisticsDecay   the decay of the statistics' moving averages, in (0, 1)
+ * @param moduleSignals     report a {@link ModuleSignal} per updated module on every step
+ * @param threads           the backend's thread count (0 = its default)
  */
-public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModule> modules, boolean gradientMultipliers,
-                           int threads) {
+public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModule> modules, boolean updateMultipliers,
+                           Set<Statistic> statistics, double statisticsDecay, boolean moduleSignals, int threads) {
     public TrainingSpec {
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(optimizer, "optimizer");
         modules = List.copyOf(modules);
+        statistics = statistics.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(statistics));
         List<String> problems = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Map<String, String> owner = new HashMap<>();
@@ -37,11 +49,69 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
         if (modules.isEmpty()) {
             problems.add("no task modules: nothing would be trained");
         }
+        if (!(statisticsDecay > 0 && statisticsDecay < 1)) {
+            problems.add("statistics decay must be in (0, 1), got " + statisticsDecay);
+        }
+        if (statistics.contains(Statistic.SALIENCY_DEVIATION) && !statistics.contains(Statistic.SALIENCY)) {
+            problems.add("the saliency deviation statistic needs the saliency statistic too");
+        }
         if (threads < 0) {
             problems.add("threads must be >= 0, got " + threads);
         }
         if (!problems.isEmpty()) {
             throw new ConfigurationException("invalid training spec: " + String.join("; ", problems));
+        }
+    }
+
+    /** A spec with Adam, no multipliers, statistics or signals, and the backend's default threads. */
+    public static Builder builder(LossSpec loss, List<TaskModule> modules) {
+        return new Builder(loss, modules);
+    }
+
+    /** Builds a {@link TrainingSpec}; every setter is optional. */
+    public static final class Builder {
+        private final LossSpec loss;
+        private final List<TaskModule> modules;
+        private OptimizerSpec optimizer = OptimizerSpec.adam();
+        private boolean updateMultipliers;
+        private Set<Statistic> statistics = Set.of();
+        private double statisticsDecay = 0.9;
+        private boolean moduleSignals;
+        private int threads;
+
+        private Builder(LossSpec loss, List<TaskModule> modules) {
+            this.loss = loss;
+            this.modules = modules;
+        }
+
+        public Builder optimizer(OptimizerSpec value) {
+            this.optimizer = value;
+            return this;
+        }
+
+        public Builder updateMultipliers(boolean value) {
+            this.updateMultipliers = value;
+            return this;
+        }
+
+        public Builder statistics(Set<Statistic> value, double decay) {
+            this.statistics = value;
+            this.statisticsDecay = decay;
+            return this;
+        }
+
+        public Builder moduleSignals(boolean value) {
+            this.moduleSignals = value;
+            return this;
+        }
+
+        public Builder threads(int value) {
+            this.threads = value;
+            return this;
+        }
+
+        public TrainingSpec build() {
+            return new TrainingSpec(loss, optimizer, modules, updateMultipliers, statistics, statisticsDecay, moduleSignals, threads);
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.rsr.spi.InferenceBackend;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.training.Batch;
 import dev.rsr.training.LossSpec;
-import dev.rsr.training.OptimizerSpec;
 import dev.rsr.training.StepPlan;
 import dev.rsr.training.TaskModule;
 import dev.rsr.training.TrainingSession;
@@ -160,7 +159,7 @@ final class BenchCommand implements Runnable {
                 TextClassifier config = SIZES.get(size);
                 ModelGraph model = config.build();
                 List<TaskModule> modules = TaskModule.fromParameterGroups(model);
-                TrainingSpec trainingSpec = new TrainingSpec(LossSpec.classification(), OptimizerSpec.adam(), modules, false, threads);
+                TrainingSpec trainingSpec = TrainingSpec.builder(LossSpec.classification(), modules).threads(threads).build();
                 Map<String, TensorData> inputs = RandomInputs.make(model, batch, sequence, 3);
                 long[] labels = new long[batch];
                 for (int i = 0; i < batch; i++) {

@@ -6,7 +6,6 @@ import dev.rsr.ir.TensorData;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.training.Batch;
 import dev.rsr.training.LossSpec;
-import dev.rsr.training.OptimizerSpec;
 import dev.rsr.training.StepPlan;
 import dev.rsr.training.TaskModule;
 import dev.rsr.training.TrainingSession;
@@ -41,7 +40,7 @@ public final class FineTuner {
     public Result run(ModelGraph model, TextTask task, TextTask.EncodedExamples train, TextTask.EncodedExamples eval,
                       FineTuneConfig config, Listener listener) {
         List<TaskModule> modules = TaskModule.fromParameterGroups(model);
-        TrainingSpec spec = new TrainingSpec(LossSpec.classification(), OptimizerSpec.adam(), modules, false, threads);
+        TrainingSpec spec = TrainingSpec.builder(LossSpec.classification(), modules).threads(threads).build();
         TextBatches.Layout layout = TextBatches.Layout.of(model, task.tokenizer());
         TextBatches.Shuffled batches = new TextBatches.Shuffled(train, config.batchSize(), config.seed(), layout);
         int stepLimit = config.maxSteps() > 0 ? config.maxSteps() : Integer.MAX_VALUE;
@@ -65,7 +64,7 @@ public final class FineTuner {
             listener.evaluated(initial, stepLimit);
             while (step < stepLimit) {
                 double scale = Math.min(1.0, (step + 1) / (double) warmup);
-                double loss = session.step(batches.next(), scale == 1.0 ? plan : scaled(plan, scale));
+                double loss = session.step(batches.next(), scale == 1.0 ? plan : scaled(plan, scale)).loss();
                 step++;
                 if (!Double.isFinite(loss)) {
                     throw new BackendException("training loss became " + loss + " at step " + step + "; lower --lr (now "

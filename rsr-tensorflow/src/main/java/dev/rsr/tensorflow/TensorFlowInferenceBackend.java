@@ -1,6 +1,5 @@
 package dev.rsr.tensorflow;
 
-import dev.rsr.error.BackendException;
 import dev.rsr.inference.AbstractPredictor;
 import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
@@ -18,7 +17,6 @@ import java.util.Map;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TensorFlowException;
 
 /**
  * Serves a model with TensorFlow: the same compiled graph training uses, so predictions can be
@@ -81,8 +79,8 @@ public final class TensorFlowInferenceBackend implements InferenceBackend {
                     }
                     return out;
                 }
-            } catch (TensorFlowException e) {
-                throw new BackendException("TensorFlow failed on model '" + modelName() + "': " + TfGraphs.oneLine(e.getMessage()), e);
+            } catch (RuntimeException e) {
+                throw TfSessions.runError("TensorFlow on model '" + modelName() + "'", e);
             } finally {
                 tensors.forEach(Tensor::close);
             }

@@ -1,5 +1,7 @@
 package dev.rsr.tensorflow;
 
+import dev.rsr.error.BackendException;
+import dev.rsr.error.DataException;
 import dev.rsr.ir.TensorData;
 import dev.rsr.tensorflow.compiler.CompiledModel;
 import java.util.ArrayList;
@@ -7,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TFOutOfRangeException;
+import org.tensorflow.exceptions.TFUnimplementedException;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.proto.ConfigProto;
 
 /** Opening sessions on compiled models and loading parameter values into them. */
@@ -43,6 +49,27 @@ public final class TfSessions {
         } finally {
             tensors.forEach(Tensor::close);
         }
+    }
+
+    /**
+     * A failure of a session run as RSR's exception, with TensorFlow's message on one line. This is
+     * the one place run errors are mapped. TensorFlow Java throws its most common run-time error,
+     * an invalid argument (an index past a table, a shape that does not fit), as an
+     * {@link IllegalArgumentException} and an unimplemented kernel as an
+     * {@link UnsupportedOperationException}, neither of them a {@link TensorFlowException}: both are
+     * caught here by their TensorFlow classes. RSR's own exceptions and any other exception (a bug)
+     * pass through unchanged.
+     *
+     * @param what what was running, e.g. "TensorFlow training step", for the message
+     */
+    public static RuntimeException runError(String what, RuntimeException e) {
+        if (e instanceof TFInvalidArgumentException || e instanceof TFOutOfRangeException) {
+            return new DataException(what + " failed: the input does not fit the model: " + TfGraphs.oneLine(e.getMessage()), e);
+        }
+        if (e instanceof TensorFlowException || e instanceof TFUnimplementedException) {
+            return new BackendException(what + " failed: " + TfGraphs.oneLine(e.getMessage()), e);
+        }
+        return e;
     }
 
     /** Loads every parameter's value from the model's initializers. */

@@ -10,7 +10,6 @@ import dev.rsr.ir.TensorData;
 import dev.rsr.onnx.OrtInferenceBackend;
 import dev.rsr.training.Batch;
 import dev.rsr.training.LossSpec;
-import dev.rsr.training.OptimizerSpec;
 import dev.rsr.training.StepPlan;
 import dev.rsr.training.TaskModule;
 import dev.rsr.training.TrainingSession;
@@ -67,7 +66,7 @@ class NativeMemoryTest {
         Batch[] batches = {batch(1), batch(2), batch(3), batch(4)};
         List<TaskModule> modules = TaskModule.fromParameterGroups(model);
         try (TrainingSession s = new TensorFlowTrainingBackend().open(model,
-                new TrainingSpec(LossSpec.classification(), OptimizerSpec.adam(), modules, true, 1))) {
+                TrainingSpec.builder(LossSpec.classification(), modules).updateMultipliers(true).threads(1).build())) {
             StepPlan plan = StepPlan.all(modules, 1e-3);
             for (int i = 0; i < 500; i++) {
                 s.step(batches[i % 4], plan);

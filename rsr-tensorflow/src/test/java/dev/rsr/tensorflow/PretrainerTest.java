@@ -15,7 +15,6 @@ import dev.rsr.spi.PretrainingObjective;
 import dev.rsr.text.SubwordTokenizer;
 import dev.rsr.training.Batch;
 import dev.rsr.training.LossSpec;
-import dev.rsr.training.OptimizerSpec;
 import dev.rsr.training.TaskModule;
 import dev.rsr.training.TrainingSession;
 import dev.rsr.training.TrainingSpec;
@@ -94,8 +93,8 @@ class PretrainerTest {
         ModelGraph withHead = objective.withHead(encoder, TextEncoder.HIDDEN, tokenizer, 1);
         List<long[]> texts = CORPUS.subList(0, 5).stream().map(t -> tokenizer.encode(t, 24)).toList();
         Batch batch = objective.batch(texts, tokenizer, new SplittableRandom(1));
-        TrainingSpec spec = new TrainingSpec(new LossSpec(LossSpec.Kind.SOFTMAX_CROSS_ENTROPY, objective.logitsOutput(), "labels"),
-                OptimizerSpec.adam(), TaskModule.fromParameterGroups(withHead), false, 1);
+        TrainingSpec spec = TrainingSpec.builder(new LossSpec(LossSpec.Kind.SOFTMAX_CROSS_ENTROPY, objective.logitsOutput(), "labels"),
+                TaskModule.fromParameterGroups(withHead)).threads(1).build();
         try (TrainingSession session = new TensorFlowTrainingBackend().open(withHead, spec)) {
             TensorData logits = session.evaluate(batch).outputs().get(Heads.CONTRAST_LOGITS);
             int rows = (int) logits.dim(0);

@@ -2,6 +2,7 @@ package dev.rsr.tensorflow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,24 +14,36 @@ import dev.rsr.inference.Predictor;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.onnx.OrtInferenceBackend;
+import dev.rsr.tensorflow.training.TensorFlowTrainingSession;
 import dev.rsr.training.Batch;
 import dev.rsr.training.LossSpec;
+import dev.rsr.training.ModuleSignal;
 import dev.rsr.training.OptimizerSpec;
+import dev.rsr.training.Statistic;
 import dev.rsr.training.StepPlan;
+import dev.rsr.training.StepResult;
 import dev.rsr.training.TaskModule;
 import dev.rsr.training.TrainingSession;
 import dev.rsr.training.TrainingSpec;
 import dev.rsr.zoo.Mlp;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainingSessionTest {
     private static final Mlp MLP = new Mlp(6, List.of(16), 3, 5);
+    private static final String HEAD = "head.weight";
 
     /** Three Gaussian clusters in 6-D: learnable to near 100 %. */
     static Batch clusters(int n, long seed) {
@@ -47,8 +60,17 @@ class TrainingSessionTest {
         return new Batch(Map.of(Mlp.INPUT, TensorData.ofFloats(new long[] {n, 6}, x)), TensorData.ofLongs(new long[] {n}, y));
     }
 
-    static TrainingSpec spec(ModelGraph m, OptimizerSpec optimizer, boolean multipliers) {
-        return new TrainingSpec(LossSpec.classification(), optimizer, TaskModule.fromParameterGroups(m), multipliers, 1);
+    static TrainingSpec.Builder spec(ModelGraph m, OptimizerSpec optimizer, boolean multipliers) {
+        return TrainingSpec.builder(LossSpec.classification(), TaskModule.fromParameterGroups(m)).optimizer(optimizer)
+                .updateMultipliers(multipliers).threads(1);
+    }
+
+    static TrainingSession open(ModelGraph m, TrainingSpec.Builder spec) {
+        return new TensorFlowTrainingBackend().open(m, spec.build());
+    }
+
+    static float[] value(TrainingSession s, String parameter) {
+        return s.values(List.of(parameter)).get(parameter).floats();
     }
 
     static double accuracy(Map<String, TensorData> outputs, TensorData labels) {
@@ -71,17 +93,17 @@ class TrainingSessionTest {
     void adamLearnsAndTheExportedModelServesTheSamePredictions() {
         ModelGraph m = MLP.build();
         Batch eval = clusters(200, 99);
-        try (TrainingSession s = new TensorFlowTrainingBackend().open(m, spec(m, OptimizerSpec.adam(), false))) {
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), false))) {
             double before = s.evaluate(eval).loss();
             for (int step = 0; step < 150; step++) {
-                s.step(clusters(32, step), StepPlan.all(s.modules(), 0.01));
+                assertTrue(s.step(clusters(32, step), StepPlan.all(s.modules(), 0.01)).applied());
             }
             TrainingSession.Evaluation after = s.evaluate(eval);
             assertTrue(after.loss() < before / 4, "loss " + before + " -> " + after.loss());
             assertTrue(accuracy(after.outputs(), eval.targets()) > 0.95, "accuracy " + accuracy(after.outputs(), eval.targets()));
 
             ModelGraph refined = s.export();
-            assertNotEquals(m.graph().initializers().get("head.weight"), refined.graph().initializers().get("head.weight"));
+            assertNotEquals(m.graph().initializers().get(HEAD), refined.graph().initializers().get(HEAD));
             try (Predictor ort = new OrtInferenceBackend().open(refined, InferenceOptions.defaults())) {
                 float[] served = ort.predict(eval.inputs()).get("probabilities").floats();
                 assertArrayEquals(after.outputs().get("probabilities").floats(), served, 1e-5f);
@@ -89,38 +111,45 @@ class TrainingSessionTest {
         }
     }
 
-    @Test
-    void adamStepFollowsTheUpdateRule() {
+    /** With multipliers the update is built from elementary ops; without, from TensorFlow's fused op: both follow Adam. */
+    @ParameterizedTest(name = "update multipliers {0}")
+    @ValueSource(booleans = {false, true})
+    void adamStepsFollowTheUpdateRule(boolean multipliers) {
         ModelGraph m = MLP.build();
-        Batch b = clusters(16, 1);
         double lr = 0.05;
         OptimizerSpec adam = OptimizerSpec.adam();
-        try (TrainingSession s = new TensorFlowTrainingBackend().open(m, spec(m, adam, false))) {
-            float[] w0 = s.values(List.of("head.weight")).get("head.weight").floats();
-            float[] g = s.gradients(b, List.of("head.weight")).get("head.weight").floats();
-            s.step(b, StepPlan.all(s.modules(), lr));
-            float[] w1 = s.values(List.of("head.weight")).get("head.weight").floats();
-            double lrT = lr * Math.sqrt(1 - adam.beta2()) / (1 - adam.beta1());
-            for (int i = 0; i < g.length; i++) {
-                double mHat = (1 - adam.beta1()) * g[i];
-                double v = (1 - adam.beta2()) * g[i] * g[i];
-                assertEquals(w0[i] - lrT * mHat / (Math.sqrt(v) + adam.epsilon()), w1[i], 1e-5, "element " + i);
+        try (TrainingSession s = open(m, spec(m, adam, multipliers))) {
+            float[] w = value(s, HEAD);
+            double[] mom = new double[w.length], vel = new double[w.length];
+            for (int t = 1; t <= 3; t++) {
+                Batch b = clusters(16, t);
+                float[] g = s.gradients(b, List.of(HEAD)).get(HEAD).floats();
+                s.step(b, StepPlan.all(s.modules(), lr));
+                float[] next = value(s, HEAD);
+                double lrT = lr * Math.sqrt(1 - Math.pow(adam.beta2(), t)) / (1 - Math.pow(adam.beta1(), t));
+                for (int i = 0; i < g.length; i++) {
+                    mom[i] = adam.beta1() * mom[i] + (1 - adam.beta1()) * g[i];
+                    vel[i] = adam.beta2() * vel[i] + (1 - adam.beta2()) * g[i] * g[i];
+                    assertEquals(w[i] - lrT * mom[i] / (Math.sqrt(vel[i]) + adam.epsilon()), next[i], 1e-5, "step " + t + " element " + i);
+                }
+                w = next;
             }
         }
     }
 
-    @Test
-    void sgdMomentumStepFollowsTheUpdateRule() {
+    @ParameterizedTest(name = "update multipliers {0}")
+    @ValueSource(booleans = {false, true})
+    void sgdMomentumStepsFollowTheUpdateRule(boolean multipliers) {
         ModelGraph m = MLP.build();
         Batch b = clusters(16, 2);
-        try (TrainingSession s = new TensorFlowTrainingBackend().open(m, spec(m, OptimizerSpec.sgdMomentum(0.9), false))) {
-            float[] w0 = s.values(List.of("layer1.bias")).get("layer1.bias").floats();
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.sgdMomentum(0.9), multipliers))) {
+            float[] w0 = value(s, "layer1.bias");
             float[] g1 = s.gradients(b, List.of("layer1.bias")).get("layer1.bias").floats();
             s.step(b, StepPlan.all(s.modules(), 0.1));
-            float[] w1 = s.values(List.of("layer1.bias")).get("layer1.bias").floats();
+            float[] w1 = value(s, "layer1.bias");
             float[] g2 = s.gradients(b, List.of("layer1.bias")).get("layer1.bias").floats();
             s.step(b, StepPlan.all(s.modules(), 0.1));
-            float[] w2 = s.values(List.of("layer1.bias")).get("layer1.bias").floats();
+            float[] w2 = value(s, "layer1.bias");
             for (int i = 0; i < w0.length; i++) {
                 assertEquals(w0[i] - 0.1 * g1[i], w1[i], 1e-6);
                 assertEquals(w1[i] - 0.1 * (0.9 * g1[i] + g2[i]), w2[i], 1e-6);
@@ -129,30 +158,268 @@ class TrainingSessionTest {
     }
 
     @Test
-    void onlyActiveModulesChangeAndMasksFreezeElements() {
+    void onlyActiveModulesChange() {
         ModelGraph m = MLP.build();
         Batch b = clusters(32, 3);
-        try (TrainingSession s = new TensorFlowTrainingBackend().open(m, spec(m, OptimizerSpec.adam(), true))) {
-            Map<String, TensorData> before = s.values(List.of("layer1.weight", "head.weight"));
-            float[] grad = s.gradients(b, List.of("head.weight")).get("head.weight").floats();
-            float[] mask = new float[16 * 3];
-            for (int i = 0; i < mask.length; i += 2) {
-                mask[i] = 1;
-            }
-            s.setGradientMultiplier("head.weight", TensorData.ofFloats(new long[] {16, 3}, mask));
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true))) {
+            Map<String, TensorData> before = s.values(List.of("layer1.weight", HEAD));
             s.step(b, new StepPlan(Set.of("head"), Map.of("head", 0.01)));
-            Map<String, TensorData> after = s.values(List.of("layer1.weight", "head.weight"));
+            Map<String, TensorData> after = s.values(List.of("layer1.weight", HEAD));
             assertEquals(before.get("layer1.weight"), after.get("layer1.weight"), "inactive module changed");
-            float[] h0 = before.get("head.weight").floats(), h1 = after.get("head.weight").floats();
-            for (int i = 0; i < h0.length; i++) {
+            assertNotEquals(before.get(HEAD), after.get(HEAD));
+            s.step(b, new StepPlan(Set.of("layer1"), Map.of("layer1", 0.01)));
+            assertNotEquals(after.get("layer1.weight"), value(s, "layer1.weight"));
+            assertEquals(Map.of("head", 1L, "layer1", 1L), s.moduleSteps());
+        }
+    }
+
+    /** Every other element of the head's weight masked. */
+    private static TensorData halfMask() {
+        float[] mask = new float[16 * 3];
+        for (int i = 0; i < mask.length; i += 2) {
+            mask[i] = 1;
+        }
+        return TensorData.ofFloats(new long[] {16, 3}, mask);
+    }
+
+    /**
+     * A mask set after three Adam steps freezes its elements at once, although their momentum would
+     * carry them on, and their optimizer state stays as it was: unmasked again, they move exactly as
+     * an element whose moments paused.
+     */
+    @Test
+    void aMaskSetAfterStepsFreezesItsElementsAndTheirOptimizerState() {
+        ModelGraph m = MLP.build();
+        float[] mask = halfMask().floats();
+        float[] free;
+        try (TrainingSession control = open(m, spec(m, OptimizerSpec.adam(), true))) {
+            for (int i = 0; i < 6; i++) {
+                control.step(clusters(16, i), StepPlan.all(control.modules(), 0.01));
+            }
+            free = value(control, HEAD);
+        }
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true))) {
+            for (int i = 0; i < 3; i++) {
+                s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
+            }
+            float[] atMask = value(s, HEAD);
+            s.setUpdateMultiplier(HEAD, halfMask());
+            for (int i = 3; i < 6; i++) {
+                s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
+            }
+            float[] after = value(s, HEAD);
+            int frozenThatWouldHaveMoved = 0;
+            for (int i = 0; i < mask.length; i++) {
                 if (mask[i] == 0) {
-                    assertEquals(h0[i], h1[i], "masked element " + i + " changed");
-                } else if (grad[i] != 0) {
-                    assertNotEquals(h0[i], h1[i], "unmasked element " + i + " with gradient " + grad[i] + " did not change");
+                    assertEquals(atMask[i], after[i], "masked element " + i + " moved");
+                    frozenThatWouldHaveMoved += free[i] != atMask[i] ? 1 : 0;
+                } else {
+                    assertNotEquals(atMask[i], after[i], "unmasked element " + i + " did not move");
                 }
             }
-            s.step(b, new StepPlan(Set.of("layer1"), Map.of("layer1", 0.01)));
-            assertNotEquals(after.get("layer1.weight"), s.values(List.of("layer1.weight")).get("layer1.weight"));
+            assertEquals(mask.length / 2, frozenThatWouldHaveMoved, "without the mask, every masked element moves");
+        }
+    }
+
+    @Test
+    void aBoostScalesTheAdamStepItself() {
+        ModelGraph m = MLP.build();
+        float[] ten = new float[16 * 3];
+        java.util.Arrays.fill(ten, 10f);
+        float[] w0, plain, boosted;
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true))) {
+            w0 = value(s, HEAD);
+            for (int i = 0; i < 5; i++) {
+                s.step(clusters(16, i), StepPlan.all(s.modules(), 0.001));
+            }
+            plain = value(s, HEAD);
+        }
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true))) {
+            s.setUpdateMultiplier(HEAD, TensorData.ofFloats(new long[] {16, 3}, ten));
+            float[] g = s.gradients(clusters(16, 0), List.of(HEAD)).get(HEAD).floats();
+            s.step(clusters(16, 0), StepPlan.all(s.modules(), 0.001));
+            float[] first = value(s, HEAD);
+            for (int i = 1; i < 5; i++) {
+                s.step(clusters(16, i), StepPlan.all(s.modules(), 0.001));
+            }
+            boosted = value(s, HEAD);
+            // Adam's first step moves each element by lr·sign(g); boosted, by ten times that.
+            for (int i = 0; i < ten.length; i++) {
+                assertEquals(g[i] == 0 ? 0 : 0.01, Math.abs(first[i] - w0[i]), 1e-4, "element " + i + ", gradient " + g[i]);
+            }
+        }
+        double plainMove = 0, boostedMove = 0;
+        for (int i = 0; i < ten.length; i++) {
+            plainMove += Math.abs(plain[i] - w0[i]);
+            boostedMove += Math.abs(boosted[i] - w0[i]);
+        }
+        assertTrue(boostedMove > 5 * plainMove, "boosted " + boostedMove + " against plain " + plainMove);
+    }
+
+    @Test
+    void theGraphDoesNotGrowUnderRandomModuleSelection() {
+        ModelGraph m = new Mlp(6, List.of(16, 16, 16, 16, 16, 16), 3, 5).build();
+        SplittableRandom r = new SplittableRandom(7);
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true).moduleSignals(true)
+                .statistics(EnumSet.of(Statistic.SQUARED_GRADIENT), 0.9))) {
+            List<String> names = s.modules().stream().map(TaskModule::name).toList();
+            assertEquals(7, names.size());
+            long opened = ((TensorFlowTrainingSession) s).graphSize();
+            Set<Set<String>> seen = new java.util.HashSet<>();
+            for (int i = 0; i < 60; i++) {
+                List<String> shuffled = new ArrayList<>(names);
+                java.util.Collections.shuffle(shuffled, new java.util.Random(r.nextLong()));
+                Set<String> active = Set.of(shuffled.get(0), shuffled.get(1));
+                seen.add(active);
+                StepResult result = s.step(clusters(16, i), new StepPlan(active, Map.of(shuffled.get(0), 0.01, shuffled.get(1), 0.01)));
+                assertTrue(result.applied());
+                assertEquals(active, result.signals().keySet());
+            }
+            assertTrue(seen.size() > 10, "distinct sets " + seen.size());
+            assertEquals(opened, ((TensorFlowTrainingSession) s).graphSize(), "the graph grew");
+        }
+    }
+
+    @Test
+    void statisticsAccumulateInTheStepAndObservingChangesNoParameter() {
+        ModelGraph m = MLP.build();
+        double decay = 0.5;
+        Batch b1 = clusters(16, 1), b2 = clusters(16, 2);
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true).statistics(EnumSet.allOf(Statistic.class), decay))) {
+            float[] w = value(s, HEAD);
+            float[] g1 = s.gradients(b1, List.of(HEAD)).get(HEAD).floats();
+            s.observe(b1, Set.of("head"));
+            assertArrayEquals(w, value(s, HEAD), "observe moved the parameter");
+            float[] g2 = s.gradients(b2, List.of(HEAD)).get(HEAD).floats();
+            s.step(b2, StepPlan.all(s.modules(), 0.01));
+            for (int i = 0; i < w.length; i++) {
+                double f = decay * (1 - decay) * g1[i] * g1[i] + (1 - decay) * g2[i] * g2[i];
+                double a = decay * (1 - decay) * Math.abs(g1[i]) + (1 - decay) * Math.abs(g2[i]);
+                double s1 = (1 - decay) * Math.abs(w[i] * g1[i]);
+                double sal = decay * s1 + (1 - decay) * Math.abs(w[i] * g2[i]);
+                double dev1 = (1 - decay) * Math.abs(Math.abs(w[i] * g1[i]) - s1);
+                double dev = decay * dev1 + (1 - decay) * Math.abs(Math.abs(w[i] * g2[i]) - sal);
+                double movement = -w[i] * g1[i] - w[i] * g2[i];
+                String at = "element " + i;
+                assertEquals(f, stat(s, Statistic.SQUARED_GRADIENT)[i], 1e-7 + 1e-5 * f, at);
+                assertEquals(a, stat(s, Statistic.ABSOLUTE_GRADIENT)[i], 1e-7 + 1e-5 * a, at);
+                assertEquals(sal, stat(s, Statistic.SALIENCY)[i], 1e-7 + 1e-5 * sal, at);
+                assertEquals(dev, stat(s, Statistic.SALIENCY_DEVIATION)[i], 1e-6 + 1e-4 * dev, at);
+                assertEquals(movement, stat(s, Statistic.MOVEMENT)[i], 1e-6 + 1e-5 * Math.abs(movement), at);
+            }
+            assertEquals(Map.of("head", 1L, "layer1", 1L), s.moduleSteps(), "observing is not a step");
+        }
+    }
+
+    private static float[] stat(TrainingSession s, Statistic statistic) {
+        return s.statistics(statistic, List.of(HEAD)).get(HEAD).floats();
+    }
+
+    /** The signal of a module's second step: its gradient against the direction of its first update. */
+    @Test
+    void moduleSignalsCompareTheGradientWithThePreviousUpdate() {
+        ModelGraph m = MLP.build();
+        OptimizerSpec adam = OptimizerSpec.adam();
+        Batch b1 = clusters(16, 1), b2 = clusters(16, 2);
+        try (TrainingSession s = open(m, spec(m, adam, true).moduleSignals(true))) {
+            List<String> head = s.modules().stream().filter(t -> t.name().equals("head")).findFirst().orElseThrow().parameters();
+            Map<String, TensorData> g1 = s.gradients(b1, head);
+            ModuleSignal first = s.step(b1, StepPlan.all(s.modules(), 0.01)).signals().get("head");
+            assertEquals(0, first.alignment(), "no previous update");
+            assertEquals(0, first.cosine());
+            Map<String, TensorData> g2 = s.gradients(b2, head);
+            Map<String, TensorData> w1 = s.values(head);
+            ModuleSignal second = s.step(b2, StepPlan.all(s.modules(), 0.01)).signals().get("head");
+            double gg = 0, gd = 0, dd = 0, ww = 0, gFirst = 0;
+            for (String p : head) {
+                float[] a = g1.get(p).floats(), b = g2.get(p).floats(), w = w1.get(p).floats();
+                for (int i = 0; i < a.length; i++) {
+                    double d = (1 - adam.beta1()) * a[i] / (Math.sqrt((1 - adam.beta2()) * a[i] * a[i]) + adam.epsilon());
+                    gg += b[i] * b[i];
+                    gd += b[i] * d;
+                    dd += d * d;
+                    ww += w[i] * w[i];
+                    gFirst += a[i] * a[i];
+                }
+            }
+            assertEquals(gFirst, first.gradientSquared(), 1e-5 * gFirst);
+            assertEquals(gg, second.gradientSquared(), 1e-5 * gg);
+            assertEquals(gd, second.alignment(), 1e-4 * Math.sqrt(gg * dd));
+            assertEquals(dd, second.directionSquared(), 1e-4 * dd);
+            assertEquals(ww, second.weightSquared(), 1e-5 * ww);
+        }
+    }
+
+    @Test
+    void aStepWithANonFiniteLossChangesNothing() {
+        ModelGraph m = MLP.build();
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true).moduleSignals(true))) {
+            Map<String, TensorData> before = s.values(List.of(HEAD, "layer1.weight"));
+            float[] x = clusters(4, 1).inputs().get(Mlp.INPUT).floats();
+            x[0] = Float.NaN;
+            Batch poisoned = new Batch(Map.of(Mlp.INPUT, TensorData.ofFloats(new long[] {4, 6}, x)), clusters(4, 1).targets());
+            StepResult r = s.step(poisoned, StepPlan.all(s.modules(), 0.01));
+            assertFalse(r.applied());
+            assertTrue(Double.isNaN(r.loss()));
+            assertEquals(before, s.values(List.of(HEAD, "layer1.weight")));
+            assertEquals(Map.of("head", 0L, "layer1", 0L), s.moduleSteps());
+            assertTrue(s.step(clusters(4, 1), StepPlan.all(s.modules(), 0.01)).applied(), "a good batch after the bad one");
+        }
+    }
+
+    @Test
+    void rollbackReturnsModulesToTheirSnapshotOptimizerStateIncluded() {
+        ModelGraph m = MLP.build();
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true))) {
+            float[] initial = value(s, HEAD);
+            s.rollback(Set.of("head"));
+            assertArrayEquals(initial, value(s, HEAD), "a module never saved stays as it is");
+            for (int i = 0; i < 3; i++) {
+                s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
+            }
+            s.snapshot(Set.of("head", "layer1"));
+            s.step(clusters(16, 10), StepPlan.all(s.modules(), 0.01));
+            float[] once = value(s, HEAD);
+            for (int i = 11; i < 14; i++) {
+                s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
+            }
+            s.rollback(Set.of("head", "layer1"));
+            assertEquals(Map.of("head", 3L, "layer1", 3L), s.moduleSteps());
+            s.step(clusters(16, 10), StepPlan.all(s.modules(), 0.01));
+            assertArrayEquals(once, value(s, HEAD), 1e-7f, "the same step from the restored state");
+        }
+    }
+
+    @Test
+    void concurrentStepsOnDisjointModulesBothLearn() throws Exception {
+        ModelGraph m = MLP.build();
+        Batch eval = clusters(200, 99);
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true).threads(0))) {
+            double before = s.evaluate(eval).loss();
+            Map<String, TensorData> start = s.values(List.of(HEAD, "layer1.weight"));
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<?>> work = new ArrayList<>();
+                for (String module : List.of("head", "layer1")) {
+                    work.add(pool.submit(() -> {
+                        for (int i = 0; i < 150; i++) {
+                            assertTrue(s.step(clusters(32, i * 2 + module.length()), new StepPlan(Set.of(module), Map.of(module, 0.01)))
+                                    .applied());
+                        }
+                    }));
+                }
+                for (Future<?> f : work) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(Map.of("head", 150L, "layer1", 150L), s.moduleSteps());
+            Map<String, TensorData> end = s.values(List.of(HEAD, "layer1.weight"));
+            assertNotEquals(start.get(HEAD), end.get(HEAD));
+            assertNotEquals(start.get("layer1.weight"), end.get("layer1.weight"));
+            TrainingSession.Evaluation after = s.evaluate(eval);
+            assertTrue(after.loss() < before / 4, "loss " + before + " -> " + after.loss());
         }
     }
 
@@ -160,8 +427,10 @@ class TrainingSessionTest {
     void aRestoredCheckpointContinuesExactly(@TempDir Path dir) {
         ModelGraph m = MLP.build();
         Path ckpt = dir.resolve("run.ckpt");
-        float[] continued;
-        try (TrainingSession s = new TensorFlowTrainingBackend().open(m, spec(m, OptimizerSpec.adam(), true))) {
+        TrainingSpec.Builder spec = spec(m, OptimizerSpec.adam(), true).statistics(EnumSet.of(Statistic.SQUARED_GRADIENT), 0.9);
+        float[] continued, fisher;
+        try (TrainingSession s = open(m, spec)) {
+            s.setUpdateMultiplier(HEAD, halfMask());
             for (int i = 0; i < 5; i++) {
                 s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
             }
@@ -169,14 +438,16 @@ class TrainingSessionTest {
             for (int i = 5; i < 8; i++) {
                 s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
             }
-            continued = s.values(List.of("layer1.weight")).get("layer1.weight").floats();
+            continued = value(s, HEAD);
+            fisher = stat(s, Statistic.SQUARED_GRADIENT);
         }
-        try (TrainingSession s = new TensorFlowTrainingBackend().open(m, spec(m, OptimizerSpec.adam(), true))) {
+        try (TrainingSession s = open(m, spec)) {
             s.restoreCheckpoint(ckpt);
             for (int i = 5; i < 8; i++) {
                 s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
             }
-            assertArrayEquals(continued, s.values(List.of("layer1.weight")).get("layer1.weight").floats(), 1e-6f);
+            assertArrayEquals(continued, value(s, HEAD), 1e-6f);
+            assertArrayEquals(fisher, stat(s, Statistic.SQUARED_GRADIENT), 1e-9f);
         }
     }
 
@@ -193,13 +464,13 @@ class TrainingSessionTest {
             y[i * 2 + 1] = 0.5f * x[i * 4 + 2];
         }
         Batch b = new Batch(Map.of(Mlp.INPUT, TensorData.ofFloats(new long[] {64, 4}, x)), TensorData.ofFloats(new long[] {64, 2}, y));
-        TrainingSpec spec = new TrainingSpec(new LossSpec(LossSpec.Kind.MEAN_SQUARED_ERROR, "logits", "y"), OptimizerSpec.adam(),
-                TaskModule.fromParameterGroups(m), false, 1);
+        TrainingSpec spec = TrainingSpec.builder(new LossSpec(LossSpec.Kind.MEAN_SQUARED_ERROR, "logits", "y"),
+                TaskModule.fromParameterGroups(m)).threads(1).build();
         try (TrainingSession s = new TensorFlowTrainingBackend().open(m, spec)) {
-            double first = s.step(b, StepPlan.all(s.modules(), 0.01));
+            double first = s.step(b, StepPlan.all(s.modules(), 0.01)).loss();
             double last = first;
             for (int i = 0; i < 300; i++) {
-                last = s.step(b, StepPlan.all(s.modules(), 0.01));
+                last = s.step(b, StepPlan.all(s.modules(), 0.01)).loss();
             }
             assertTrue(last < first / 10, first + " -> " + last);
         }
@@ -209,16 +480,23 @@ class TrainingSessionTest {
     void badSpecsAndBatchesAreNamed() {
         ModelGraph m = MLP.build();
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> new TensorFlowTrainingBackend().open(m,
-                new TrainingSpec(new LossSpec(LossSpec.Kind.SOFTMAX_CROSS_ENTROPY, "scores", "labels"), OptimizerSpec.adam(),
-                        List.of(new TaskModule("x", List.of("nope"))), false, 1)));
+                TrainingSpec.builder(new LossSpec(LossSpec.Kind.SOFTMAX_CROSS_ENTROPY, "scores", "labels"),
+                        List.of(new TaskModule("x", List.of("nope")))).build()));
         assertTrue(e.getMessage().contains("the model has no parameter 'nope'"), e.getMessage());
         assertTrue(e.getMessage().contains("loss output 'scores' is not an output"), e.getMessage());
-        try (TrainingSession s = new TensorFlowTrainingBackend().open(m, spec(m, OptimizerSpec.adam(), false))) {
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), false))) {
             Batch bad = new Batch(clusters(4, 1).inputs(), TensorData.vectorOfLongs(0, 1, 2, 3));
             assertTrue(assertThrows(DataException.class, () -> s.step(bad, StepPlan.all(s.modules(), 0.1))).getMessage()
                     .contains("target class 3 is outside [0, 3)"));
-            assertThrows(ConfigurationException.class, () -> s.step(clusters(4, 1), new StepPlan(Set.of("decoder"), Map.of())));
-            assertThrows(ConfigurationException.class, () -> s.setGradientMultiplier("head.weight", TensorData.scalarFloat(1)));
+            assertThrows(ConfigurationException.class, () -> s.step(clusters(4, 1), new StepPlan(Set.of("decoder"), Map.of("decoder", 0.1))));
+            assertTrue(assertThrows(ConfigurationException.class, () -> s.setUpdateMultiplier(HEAD, TensorData.scalarFloat(1)))
+                    .getMessage().contains("update multipliers are off"));
+            assertTrue(assertThrows(ConfigurationException.class, () -> s.statistics(Statistic.SQUARED_GRADIENT, List.of(HEAD)))
+                    .getMessage().contains("does not accumulate"));
+        }
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true))) {
+            assertTrue(assertThrows(DataException.class, () -> s.setUpdateMultiplier(HEAD, TensorData.scalarFloat(1)))
+                    .getMessage().contains("multiplier for 'head.weight' must be float[16, 3]"));
         }
     }
 }

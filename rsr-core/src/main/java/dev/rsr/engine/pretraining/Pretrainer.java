@@ -10,7 +10,6 @@ import dev.rsr.spi.TrainingBackend;
 import dev.rsr.spi.Tokenizer;
 import dev.rsr.training.Batch;
 import dev.rsr.training.LossSpec;
-import dev.rsr.training.OptimizerSpec;
 import dev.rsr.training.StepPlan;
 import dev.rsr.training.TaskModule;
 import dev.rsr.training.TrainingSession;
@@ -112,8 +111,8 @@ public final class Pretrainer {
         }
         ModelGraph withHead = objective.withHead(encoder, hiddenOutput, tokenizer, config.seed());
         List<TaskModule> modules = TaskModule.fromParameterGroups(withHead);
-        TrainingSpec spec = new TrainingSpec(new LossSpec(LossSpec.Kind.SOFTMAX_CROSS_ENTROPY, objective.logitsOutput(), "labels"),
-                OptimizerSpec.adam(), modules, false, config.threads());
+        TrainingSpec spec = TrainingSpec.builder(new LossSpec(LossSpec.Kind.SOFTMAX_CROSS_ENTROPY, objective.logitsOutput(), "labels"),
+                modules).threads(config.threads()).build();
         LengthOrder byLength = new LengthOrder(sequences, config.seed());
         long start = System.nanoTime();
         try (TrainingSession session = backend.open(withHead, spec)) {
@@ -131,7 +130,7 @@ public final class Pretrainer {
             while ((config.maxSteps() == 0 || step < config.maxSteps()) && System.nanoTime() < deadline) {
                 Batch batch = batch(step, byLength, tokenizer, objective, config);
                 double lr = config.learningRate() * Math.min(1.0, (step + 1) / (double) WARMUP_STEPS);
-                double loss = session.step(batch, StepPlan.all(modules, lr));
+                double loss = session.step(batch, StepPlan.all(modules, lr)).loss();
                 if (!Double.isFinite(loss)) {
                     throw new BackendException("pretraining loss became " + loss + " at step " + (step + 1) + "; lower --lr (now "
                             + config.learningRate() + ")");

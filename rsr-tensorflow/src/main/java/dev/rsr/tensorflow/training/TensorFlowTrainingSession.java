@@ -1,26 +1,22 @@
 package dev.rsr.tensorflow.training;
 
-import static org.tensorflow.proto.DataType.DT_FLOAT;
-import static org.tensorflow.proto.DataType.DT_INT64;
-
-import dev.rsr.error.BackendException;
 import dev.rsr.error.ConfigurationException;
 import dev.rsr.error.DataException;
-import dev.rsr.inference.Predictor;
 import dev.rsr.ir.DataType;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.ir.ValueInfo;
-import dev.rsr.tensorflow.TfGraphs;
 import dev.rsr.tensorflow.TfSessions;
 import dev.rsr.tensorflow.TfTensors;
 import dev.rsr.tensorflow.compiler.CompiledModel;
 import dev.rsr.tensorflow.compiler.ConverterRegistry;
 import dev.rsr.tensorflow.compiler.GraphCompiler;
 import dev.rsr.training.Batch;
-import dev.rsr.training.LossSpec;
+import dev.rsr.training.ModuleSignal;
 import dev.rsr.training.OptimizerSpec;
+import dev.rsr.training.Statistic;
 import dev.rsr.training.StepPlan;
+import dev.rsr.training.StepResult;
 import dev.rsr.training.TaskModule;
 import dev.rsr.training.TrainingSession;
 import dev.rsr.training.TrainingSpec;
@@ -33,75 +29,54 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.tensorflow.Operation;
-import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TensorFlowException;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.op.Scope;
+
 /**
- * Training in TensorFlow, with everything per element in the graph: the loss, the gradients of
- * the active modules only, the gradient multipliers (mask × boost), and the Adam or momentum
- * update. The host feeds a batch, one learning rate per active module, and reads back the loss.
- *
- * <p>Backward graphs are built lazily, one per distinct set of active modules, and cached:
- * TensorFlow runs only what a fetch needs, so a step whose active modules are all near the output
- * does not differentiate the layers below them. Optimizer slots are created the first time their
- * parameter is updated.
+ * Training in TensorFlow, with everything per element in the graph: the loss, the gradients, the
+ * update multipliers (mask × boost), the running statistics, and the Adam or momentum update. The
+ * host feeds a batch and one learning rate per active module, and reads back the loss and a few
+ * numbers per module. The whole training graph is built when the session opens ({@link UpdateGraph})
+ * and never grows, so TensorFlow's session is safe to run from several threads at once.
  */
 public final class TensorFlowTrainingSession implements TrainingSession {
     private final TrainingSpec spec;
     private final CompiledModel compiled;
     private final Session session;
-    private final Scope scope;
     private final Map<String, TaskModule> modules;
-    private final Map<String, String> moduleOf = new HashMap<>();
-    private final Output<?> targets;
-    private final Output<?> loss;
-    private final Map<String, Output<?>> learningRates = new HashMap<>();
-    private final Map<String, Output<?>> beta1Powers = new HashMap<>();
-    private final Map<String, Output<?>> beta2Powers = new HashMap<>();
-    private final Map<String, Long> moduleSteps = new LinkedHashMap<>();
-    private final Map<String, AssignableVariable> multipliers = new LinkedHashMap<>();
-    private final Map<String, List<AssignableVariable>> slots = new HashMap<>();
-    private final Map<Set<String>, List<Operation>> updateOps = new HashMap<>();
-    private final Map<Set<String>, List<Output<?>>> gradientOutputs = new HashMap<>();
-
-    /** A variable that the host can set: its placeholder and assign op. */
-    private record AssignableVariable(String name, Output<?> variable, Output<?> value, Operation assign, TensorData initial) {
-    }
+    private final LossGraph loss;
+    private final UpdateGraph updates;
+    private final Map<String, Long> moduleSteps = new ConcurrentHashMap<>();
+    private final ModuleLocks locks = new ModuleLocks();
+    /** Each snapshotted module's step count at its snapshot, restored with it. */
+    private final Map<String, Long> snapshotSteps = new ConcurrentHashMap<>();
 
     public TensorFlowTrainingSession(ModelGraph model, TrainingSpec spec) {
         this.spec = spec;
         this.modules = TaskModule.byName(spec.modules());
         checkSpec(model, spec);
-        spec.modules().forEach(m -> m.parameters().forEach(p -> moduleOf.put(p, m.name())));
-        this.compiled = new GraphCompiler(ConverterRegistry.discover()).compile(model, moduleOf::containsKey);
+        Set<String> trainable = new HashSet<>();
+        spec.modules().forEach(m -> trainable.addAll(m.parameters()));
+        this.compiled = new GraphCompiler(ConverterRegistry.discover()).compile(model, trainable::contains);
         Session opened = null;
         try {
-            this.scope = compiled.ops().withSubScope("training").scope();
-            this.targets = targetPlaceholder(model, spec.loss());
-            this.loss = buildLoss(spec.loss());
-            for (TaskModule m : spec.modules()) {
-                learningRates.put(m.name(), scalarPlaceholder("lr"));
-                beta1Powers.put(m.name(), scalarPlaceholder("beta1_power"));
-                beta2Powers.put(m.name(), scalarPlaceholder("beta2_power"));
-                moduleSteps.put(m.name(), 0L);
-            }
-            if (spec.gradientMultipliers()) {
-                for (String p : moduleOf.keySet()) {
-                    TensorData init = model.graph().initializers().get(p);
-                    multipliers.put(p, newVariable(p + "#multiplier", constantLike(init, 1f)));
-                }
-            }
+            TrainingOps ops = new TrainingOps(compiled.ops().withSubScope("training").scope());
+            this.loss = new LossGraph(compiled, spec.loss(), ops);
+            this.updates = new UpdateGraph(compiled, spec, loss.loss(), ops);
+            spec.modules().forEach(m -> moduleSteps.put(m.name(), 0L));
             opened = TfSessions.open(compiled, spec.threads(), 0);
             TfSessions.initializeFromModel(opened, compiled);
             this.session = opened;
-            initialize(multipliers.values());
+            Session.Runner init = session.runner();
+            updates.initializers().forEach(init::addTarget);
+            if (!init.isEmpty()) {
+                init.run().close();
+            }
         } catch (RuntimeException e) {
             if (opened != null) {
                 opened.close();
@@ -136,243 +111,149 @@ public final class TensorFlowTrainingSession implements TrainingSession {
         }
     }
 
-    // ---------------------------------------------------------------- graph construction
-
-    private Output<?> op(String type, Output<?>... inputs) {
-        OperationBuilder b = scope.opBuilder(type, type);
-        for (Output<?> in : inputs) {
-            b.addInput(in);
-        }
-        return b.build().output(0);
-    }
-
-    private Output<?> constant(TensorData value) {
-        return TfGraphs.constant(scope, value);
-    }
-
-    private Output<?> scalarPlaceholder(String name) {
-        return scope.opBuilder("Placeholder", name).setAttr("dtype", DT_FLOAT).setAttr("shape", Shape.scalar()).build().output(0);
-    }
-
-    private Output<?> targetPlaceholder(ModelGraph model, LossSpec lossSpec) {
-        if (lossSpec.kind() == LossSpec.Kind.SOFTMAX_CROSS_ENTROPY) {
-            return scope.opBuilder("Placeholder", "labels").setAttr("dtype", DT_INT64).setAttr("shape", Shape.of(-1)).build().output(0);
-        }
-        return scope.opBuilder("Placeholder", "targets").setAttr("dtype", DT_FLOAT)
-                .setAttr("shape", compiled.value(lossSpec.output()).shape()).build().output(0);
-    }
-
-    private Output<?> buildLoss(LossSpec lossSpec) {
-        Output<?> prediction = compiled.value(lossSpec.output());
-        if (lossSpec.kind() == LossSpec.Kind.SOFTMAX_CROSS_ENTROPY) {
-            Shape s = prediction.shape();
-            if (s.isUnknown() || s.numDimensions() != 2) {
-                throw new ConfigurationException("cross-entropy needs logits of shape [batch, classes]; output '"
-                        + lossSpec.output() + "' has shape " + s);
-            }
-            // The class count is fixed for a classifier, but a contrastive head scores every row of the batch.
-            Output<?> depth = s.get(1) > 0 ? constant(TensorData.ofInts(new long[0], (int) s.get(1)))
-                    : op("Reshape", op("Slice", op("Shape", prediction), constant(TensorData.ofInts(new long[] {1}, 1)),
-                            constant(TensorData.ofInts(new long[] {1}, 1))), constant(TensorData.ofInts(new long[] {0})));
-            // The sparse cross-entropy op has no gradient in TensorFlow Java: one-hot labels, dense op.
-            Output<?> oneHot = scope.opBuilder("OneHot", "one_hot").addInput(targets).addInput(depth)
-                    .addInput(constant(TensorData.scalarFloat(1f))).addInput(constant(TensorData.scalarFloat(0f))).build().output(0);
-            Output<?> perExample = scope.opBuilder("SoftmaxCrossEntropyWithLogits", "cross_entropy")
-                    .addInput(prediction).addInput(oneHot).build().output(0);
-            return op("Mean", perExample, constant(TensorData.ofInts(new long[] {1}, 0)));
-        }
-        Output<?> diff = op("Sub", prediction, targets);
-        Output<?> squared = op("Mul", diff, diff);
-        Output<?> axes = op("Range", constant(TensorData.ofInts(new long[0], 0)), op("Rank", squared),
-                constant(TensorData.ofInts(new long[0], 1)));
-        return op("Mean", squared, axes);
-    }
-
-    private static TensorData constantLike(TensorData like, float value) {
-        float[] v = new float[like.elementCount()];
-        java.util.Arrays.fill(v, value);
-        return TensorData.ofFloats(like.shape(), v);
-    }
-
-    private AssignableVariable newVariable(String name, TensorData initial) {
-        Scope s = scope.withSubScope(GraphCompiler.opName(name));
-        Output<?> variable = s.opBuilder("VariableV2", "variable").setAttr("dtype", DT_FLOAT)
-                .setAttr("shape", Shape.of(initial.shape())).build().output(0);
-        Output<?> value = s.opBuilder("Placeholder", "value").setAttr("dtype", DT_FLOAT)
-                .setAttr("shape", Shape.of(initial.shape())).build().output(0);
-        Operation assign = s.opBuilder("Assign", "assign").addInput(variable).addInput(value).build();
-        return new AssignableVariable(name, variable, value, assign, initial);
-    }
-
-    private void initialize(Collection<AssignableVariable> variables) {
-        Map<AssignableVariable, TensorData> values = new LinkedHashMap<>();
-        variables.forEach(v -> values.put(v, v.initial()));
-        assign(values);
-    }
-
-    private void assign(Map<AssignableVariable, TensorData> values) {
-        List<Tensor> tensors = new ArrayList<>();
-        try {
-            Session.Runner runner = session.runner();
-            values.forEach((v, data) -> {
-                Tensor t = TfTensors.toTensor(data, v.name());
-                tensors.add(t);
-                runner.feed(v.value(), t).addTarget(v.assign());
-            });
-            if (!runner.isEmpty()) {
-                runner.run().close();
-            }
-        } finally {
-            tensors.forEach(Tensor::close);
-        }
-    }
-
-    /** The update ops of a set of active modules, built on first use. */
-    private List<Operation> updateOpsFor(Set<String> active) {
-        List<Operation> cached = updateOps.get(active);
-        if (cached != null) {
-            return cached;
-        }
-        List<String> params = new ArrayList<>();
-        for (String m : new TreeSet<>(active)) {
-            params.addAll(modules.get(m).parameters());
-        }
-        List<Output<?>> grads = compiled.gradients(loss, params);
-        // Variables are updated in place and their reads may alias them, so no update may start
-        // before every gradient of the step (and the loss) is computed: one barrier for all updates.
-        OperationBuilder barrierBuilder = scope.opBuilder("NoOp", "gradients_done").addControlInput(loss.op());
-        grads.stream().filter(java.util.Objects::nonNull).forEach(g -> barrierBuilder.addControlInput(g.op()));
-        Operation barrier = barrierBuilder.build();
-        List<Operation> ops = new ArrayList<>();
-        List<AssignableVariable> newSlots = new ArrayList<>();
-        for (int i = 0; i < params.size(); i++) {
-            String p = params.get(i);
-            String module = moduleOf.get(p);
-            Output<?> g = grads.get(i);
-            if (g == null) {
-                continue; // The parameter does not influence the loss.
-            }
-            if (spec.gradientMultipliers()) {
-                g = op("Mul", g, multipliers.get(p).variable());
-            }
-            List<AssignableVariable> slot = slots.computeIfAbsent(p, name -> {
-                TensorData zeros = constantLike(compiled.model().graph().initializers().get(name), 0f);
-                List<AssignableVariable> created = spec.optimizer().kind() == OptimizerSpec.Kind.ADAM
-                        ? List.of(newVariable(name + "#adam_m", zeros), newVariable(name + "#adam_v", zeros))
-                        : List.of(newVariable(name + "#momentum", zeros));
-                newSlots.addAll(created);
-                return created;
-            });
-            Output<?> variable = compiled.parameters().get(p).variable();
-            OptimizerSpec o = spec.optimizer();
-            OperationBuilder update;
-            if (o.kind() == OptimizerSpec.Kind.ADAM) {
-                update = scope.opBuilder("ApplyAdam", "adam").addInput(variable).addInput(slot.get(0).variable())
-                        .addInput(slot.get(1).variable()).addInput(beta1Powers.get(module)).addInput(beta2Powers.get(module))
-                        .addInput(learningRates.get(module)).addInput(constant(TensorData.scalarFloat((float) o.beta1())))
-                        .addInput(constant(TensorData.scalarFloat((float) o.beta2())))
-                        .addInput(constant(TensorData.scalarFloat((float) o.epsilon()))).addInput(g);
-            } else {
-                update = scope.opBuilder("ApplyMomentum", "momentum").addInput(variable).addInput(slot.get(0).variable())
-                        .addInput(learningRates.get(module)).addInput(g)
-                        .addInput(constant(TensorData.scalarFloat((float) o.momentum())));
-            }
-            ops.add(update.addControlInput(barrier).build());
-        }
-        initialize(newSlots);
-        updateOps.put(Set.copyOf(active), ops);
-        return ops;
-    }
-
-    // ---------------------------------------------------------------- running
-
     @Override
     public List<TaskModule> modules() {
         return spec.modules();
     }
 
+    /** Operations in the TensorFlow graph: fixed once the session is open. */
+    public long graphSize() {
+        long n = 0;
+        for (var it = compiled.graph().operations(); it.hasNext(); it.next()) {
+            n++;
+        }
+        return n;
+    }
+
     @Override
-    public double step(Batch batch, StepPlan plan) {
+    public StepResult step(Batch batch, StepPlan plan) {
         for (String m : plan.activeModules()) {
-            if (!modules.containsKey(m)) {
-                throw new ConfigurationException("step plan: unknown module '" + m + "' (modules: " + modules.keySet() + ")");
-            }
             Double lr = plan.learningRates().get(m);
             if (lr == null || !Double.isFinite(lr) || lr < 0) {
                 throw new ConfigurationException("step plan: module '" + m + "' needs a finite learning rate >= 0, got " + lr);
             }
         }
         if (plan.activeModules().isEmpty()) {
-            return evaluate(batch).loss();
+            return new StepResult(evaluate(batch).loss(), false, Map.of());
         }
-        List<Operation> updates = updateOpsFor(plan.activeModules());
-        List<Tensor> tensors = new ArrayList<>();
+        List<UpdateGraph.ModuleOps> active = acquire(plan.activeModules());
         try {
-            Session.Runner runner = feedBatch(session.runner(), batch, tensors);
+            Gradients g = stashGradients(batch, active);
+            if (!g.finite()) {
+                return new StepResult(g.loss(), false, g.signals());
+            }
             OptimizerSpec o = spec.optimizer();
-            for (String m : plan.activeModules()) {
-                long t = moduleSteps.get(m) + 1;
-                feedScalar(runner, learningRates.get(m), plan.learningRates().get(m), tensors);
-                feedScalar(runner, beta1Powers.get(m), Math.pow(o.beta1(), t), tensors);
-                feedScalar(runner, beta2Powers.get(m), Math.pow(o.beta2(), t), tensors);
-            }
-            updates.forEach(runner::addTarget);
-            double value;
-            try (Result r = runner.fetch(loss).run()) {
-                value = TfTensors.toTensorData(r.get(0)).getAsDouble(0);
-            }
-            plan.activeModules().forEach(m -> moduleSteps.merge(m, 1L, Long::sum));
-            return value;
-        } catch (TensorFlowException e) {
-            throw new BackendException("TensorFlow training step failed: " + TfGraphs.oneLine(e.getMessage()), e);
+            run("training step", tensors -> {
+                Session.Runner runner = session.runner();
+                for (UpdateGraph.ModuleOps m : active) {
+                    long t = moduleSteps.get(m.name()) + 1;
+                    feedScalar(runner, m.learningRate(), plan.learningRates().get(m.name()), tensors);
+                    feedScalar(runner, m.beta1Power(), Math.pow(o.beta1(), t), tensors);
+                    feedScalar(runner, m.beta2Power(), Math.pow(o.beta2(), t), tensors);
+                    m.parameters().forEach(p -> runner.addTarget(p.update()));
+                }
+                runner.run().close();
+                return null;
+            });
+            active.forEach(m -> moduleSteps.merge(m.name(), 1L, Long::sum));
+            return new StepResult(g.loss(), true, g.signals());
         } finally {
-            tensors.forEach(Tensor::close);
+            release(active);
         }
     }
 
-    private void feedScalar(Session.Runner runner, Output<?> placeholder, double value, List<Tensor> tensors) {
+    @Override
+    public double observe(Batch batch, Set<String> moduleNames) {
+        List<UpdateGraph.ModuleOps> observed = acquire(moduleNames);
+        try {
+            Gradients g = stashGradients(batch, observed);
+            if (g.finite()) {
+                run("statistics update", tensors -> {
+                    Session.Runner runner = session.runner();
+                    observed.forEach(m -> m.parameters().forEach(p -> runner.addTarget(p.observe())));
+                    if (!runner.isEmpty()) {
+                        runner.run().close();
+                    }
+                    return null;
+                });
+            }
+            return g.loss();
+        } finally {
+            release(observed);
+        }
+    }
+
+    /** The loss, whether it and every module's gradient are finite, and the module signals, of one stashing run. */
+    private record Gradients(double loss, boolean finite, Map<String, ModuleSignal> signals) {
+    }
+
+    /** The first run of a step: the loss and the modules' gradients, stashed for the update. */
+    private Gradients stashGradients(Batch batch, List<UpdateGraph.ModuleOps> active) {
+        return run("training step", tensors -> {
+            Session.Runner runner = loss.feed(session.runner(), batch, tensors).fetch(loss.loss());
+            List<UpdateGraph.ModuleOps> signalled = new ArrayList<>();
+            for (UpdateGraph.ModuleOps m : active) {
+                m.parameters().forEach(p -> runner.addTarget(p.stashOp()));
+                if (m.signal() != null) {
+                    runner.fetch(m.signal());
+                    signalled.add(m);
+                }
+            }
+            try (Result r = runner.run()) {
+                double value = TfTensors.toTensorData(r.get(0)).getAsDouble(0);
+                boolean finite = Double.isFinite(value);
+                Map<String, ModuleSignal> signals = new LinkedHashMap<>();
+                for (int i = 0; i < signalled.size(); i++) {
+                    float[] s = TfTensors.toTensorData(r.get(i + 1)).floats();
+                    ModuleSignal signal = new ModuleSignal(s[0], s[1], s[2], s[3]);
+                    finite &= signal.isFinite();
+                    signals.put(signalled.get(i).name(), signal);
+                }
+                return new Gradients(value, finite, signals);
+            }
+        });
+    }
+
+    /** Marks modules as in use by the calling thread; refuses ones in use by another. */
+    private List<UpdateGraph.ModuleOps> acquire(Set<String> names) {
+        List<UpdateGraph.ModuleOps> ops = new ArrayList<>();
+        for (String m : names) {
+            UpdateGraph.ModuleOps o = updates.modules().get(m);
+            if (o == null) {
+                throw new ConfigurationException("step plan: unknown module '" + m + "' (modules: " + modules.keySet() + ")");
+            }
+            ops.add(o);
+        }
+        locks.acquire(names);
+        return ops;
+    }
+
+    private void release(List<UpdateGraph.ModuleOps> ops) {
+        locks.release(ops.stream().map(UpdateGraph.ModuleOps::name).toList());
+    }
+
+    private static void feedScalar(Session.Runner runner, Output<?> placeholder, double value, List<Tensor> tensors) {
         Tensor t = TfTensors.toTensor(TensorData.scalarFloat((float) value), "a scalar");
         tensors.add(t);
         runner.feed(placeholder, t);
     }
 
-    private Session.Runner feedInputs(Session.Runner runner, Map<String, TensorData> inputs, List<Tensor> tensors) {
-        Predictor.checkInputs(compiled.model().graph().feedInputs(), inputs);
-        for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
-            Tensor t = TfTensors.toTensor(e.getValue(), "input '" + e.getKey() + "'");
-            tensors.add(t);
-            runner.feed(compiled.inputs().get(e.getKey()), t);
+    /** Runs {@code work}, closing every tensor it registers and mapping TensorFlow's errors to one-line ones. */
+    private static <T> T run(String what, Function<List<Tensor>, T> work) {
+        List<Tensor> tensors = new ArrayList<>();
+        try {
+            return work.apply(tensors);
+        } catch (RuntimeException e) {
+            throw TfSessions.runError("TensorFlow " + what, e);
+        } finally {
+            tensors.forEach(Tensor::close);
         }
-        return runner;
-    }
-
-    private Session.Runner feedBatch(Session.Runner runner, Batch batch, List<Tensor> tensors) {
-        feedInputs(runner, batch.inputs(), tensors);
-        TensorData y = batch.targets();
-        if (spec.loss().kind() == LossSpec.Kind.SOFTMAX_CROSS_ENTROPY) {
-            if (y.type() != DataType.INT64 || y.rank() != 1) {
-                throw new DataException("targets '" + spec.loss().target() + "' must be int64 class ids of shape [batch], got " + y);
-            }
-            // An unknown class count (a contrastive head's, known at run time) is checked from below only.
-            long classes = compiled.value(spec.loss().output()).shape().get(1);
-            for (long label : y.longs()) {
-                if (label < 0 || (classes > 0 && label >= classes)) {
-                    throw new DataException("target class " + label + " is outside [0, " + (classes > 0 ? classes : "the class count") + ")");
-                }
-            }
-        } else if (y.type() != DataType.FLOAT) {
-            throw new DataException("targets '" + spec.loss().target() + "' must be float, got " + y.type().onnxName());
-        }
-        Tensor t = TfTensors.toTensor(y, "targets");
-        tensors.add(t);
-        return runner.feed(targets, t);
     }
 
     @Override
     public Evaluation evaluate(Batch batch) {
-        List<Tensor> tensors = new ArrayList<>();
-        try {
-            Session.Runner runner = feedBatch(session.runner(), batch, tensors).fetch(loss);
+        return run("evaluation", tensors -> {
+            Session.Runner runner = loss.feed(session.runner(), batch, tensors).fetch(loss.loss());
             List<ValueInfo> outputs = compiled.model().graph().outputs();
             outputs.forEach(v -> runner.fetch(compiled.value(v.name())));
             try (Result r = runner.run()) {
@@ -382,29 +263,23 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                 }
                 return new Evaluation(TfTensors.toTensorData(r.get(0)).getAsDouble(0), out);
             }
-        } catch (TensorFlowException e) {
-            throw new BackendException("TensorFlow evaluation failed: " + TfGraphs.oneLine(e.getMessage()), e);
-        } finally {
-            tensors.forEach(Tensor::close);
-        }
+        });
     }
 
     @Override
     public Map<String, TensorData> predict(Map<String, TensorData> inputs) {
-        List<Tensor> tensors = new ArrayList<>();
-        try {
-            Session.Runner runner = feedInputs(session.runner(), inputs, tensors);
+        return run("prediction", tensors -> {
+            Session.Runner runner = loss.feedInputs(session.runner(), inputs, tensors);
             List<ValueInfo> outputs = compiled.model().graph().outputs();
             outputs.forEach(v -> runner.fetch(compiled.value(v.name())));
             return fetchAll(runner, outputs.stream().map(ValueInfo::name).toList());
-        } catch (TensorFlowException e) {
-            throw new BackendException("TensorFlow prediction failed: " + TfGraphs.oneLine(e.getMessage()), e);
-        } finally {
-            tensors.forEach(Tensor::close);
-        }
+        });
     }
 
     private static Map<String, TensorData> fetchAll(Session.Runner runner, List<String> names) {
+        if (names.isEmpty()) {
+            return new LinkedHashMap<>();
+        }
         try (Result r = runner.run()) {
             Map<String, TensorData> out = new LinkedHashMap<>();
             for (int i = 0; i < names.size(); i++) {
@@ -414,60 +289,133 @@ public final class TensorFlowTrainingSession implements TrainingSession {
         }
     }
 
+    private CompiledModel.Parameter parameter(String name) {
+        CompiledModel.Parameter param = compiled.parameters().get(name);
+        if (param == null) {
+            throw new ConfigurationException("no trainable parameter '" + name + "'");
+        }
+        return param;
+    }
+
     @Override
     public Map<String, TensorData> values(Collection<String> parameters) {
         List<String> names = new ArrayList<>(parameters);
-        if (names.isEmpty()) {
-            return Map.of();
-        }
         Session.Runner runner = session.runner();
-        for (String p : names) {
-            CompiledModel.Parameter param = compiled.parameters().get(p);
-            if (param == null) {
-                throw new ConfigurationException("no trainable parameter '" + p + "'");
-            }
-            runner.fetch(param.read());
-        }
-        return fetchAll(runner, names);
+        names.forEach(p -> runner.fetch(parameter(p).read()));
+        return run("read", tensors -> fetchAll(runner, names));
     }
 
     @Override
     public Map<String, TensorData> gradients(Batch batch, Collection<String> parameters) {
-        Set<String> key = new HashSet<>(parameters);
-        List<String> names = new ArrayList<>(new TreeSet<>(key));
-        List<Output<?>> grads = gradientOutputs.computeIfAbsent(Set.copyOf(key), k -> compiled.gradients(loss, names));
-        List<Tensor> tensors = new ArrayList<>();
-        try {
-            Session.Runner runner = feedBatch(session.runner(), batch, tensors);
+        List<String> names = new ArrayList<>(parameters);
+        names.forEach(this::parameter);
+        return run("gradient", tensors -> {
+            Session.Runner runner = loss.feed(session.runner(), batch, tensors);
             List<String> fetched = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++) {
-                if (grads.get(i) != null) {
-                    runner.fetch(grads.get(i));
-                    fetched.add(names.get(i));
+            for (String n : names) {
+                UpdateGraph.ParameterOps p = updates.parameters().get(n);
+                if (p != null) {
+                    runner.fetch(p.gradient());
+                    fetched.add(n);
                 }
             }
             Map<String, TensorData> out = fetchAll(runner, fetched);
             for (String n : names) {
-                out.computeIfAbsent(n, p -> constantLike(compiled.model().graph().initializers().get(p), 0f));
+                out.computeIfAbsent(n, p -> zerosLike(compiled.model().graph().initializers().get(p)));
             }
             return out;
-        } finally {
-            tensors.forEach(Tensor::close);
-        }
+        });
+    }
+
+    private static TensorData zerosLike(TensorData like) {
+        return TensorData.ofFloats(like.shape(), new float[like.elementCount()]);
     }
 
     @Override
-    public void setGradientMultiplier(String parameter, TensorData multiplier) {
-        AssignableVariable v = multipliers.get(parameter);
-        if (v == null) {
-            throw new ConfigurationException(spec.gradientMultipliers() ? "no trainable parameter '" + parameter + "'"
-                    : "gradient multipliers are off in this training spec");
+    public Map<String, TensorData> statistics(Statistic statistic, Collection<String> parameters) {
+        if (!spec.statistics().contains(statistic)) {
+            throw new ConfigurationException("the training spec does not accumulate the " + statistic + " statistic (it has "
+                    + spec.statistics() + ")");
         }
-        if (multiplier.type() != DataType.FLOAT || !java.util.Arrays.equals(multiplier.shape(), v.initial().shape())) {
-            throw new DataException("multiplier for '" + parameter + "' must be float" + dev.rsr.ir.Shape.format(v.initial().shape())
+        List<String> names = new ArrayList<>(parameters);
+        names.forEach(this::parameter);
+        Session.Runner runner = session.runner();
+        List<String> fetched = new ArrayList<>();
+        for (String n : names) {
+            UpdateGraph.ParameterOps p = updates.parameters().get(n);
+            if (p != null) {
+                runner.fetch(p.statistics().get(statistic).ref());
+                fetched.add(n);
+            }
+        }
+        Map<String, TensorData> out = run("statistics read", tensors -> fetchAll(runner, fetched));
+        for (String n : names) {
+            out.computeIfAbsent(n, p -> zerosLike(compiled.model().graph().initializers().get(p)));
+        }
+        return out;
+    }
+
+    @Override
+    public void setUpdateMultiplier(String parameter, TensorData multiplier) {
+        if (!spec.updateMultipliers()) {
+            throw new ConfigurationException("update multipliers are off in this training spec");
+        }
+        parameter(parameter);
+        UpdateGraph.ParameterOps p = updates.parameters().get(parameter);
+        if (p == null) {
+            return; // No gradient reaches this parameter: it never moves, whatever its multiplier.
+        }
+        TrainingOps.Variable v = p.multiplier();
+        if (multiplier.type() != DataType.FLOAT || !java.util.Arrays.equals(multiplier.shape(), v.shape())) {
+            throw new DataException("multiplier for '" + parameter + "' must be float" + dev.rsr.ir.Shape.format(v.shape())
                     + ", got " + multiplier);
         }
         assign(Map.of(v, multiplier));
+    }
+
+    private void assign(Map<TrainingOps.Variable, TensorData> values) {
+        run("assignment", tensors -> {
+            Session.Runner runner = session.runner();
+            values.forEach((v, data) -> {
+                Tensor t = TfTensors.toTensor(data, v.name());
+                tensors.add(t);
+                runner.feed(v.value(), t).addTarget(v.assign());
+            });
+            if (!runner.isEmpty()) {
+                runner.run().close();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void snapshot(Set<String> moduleNames) {
+        runModuleOps(moduleNames, UpdateGraph.ModuleOps::snapshot, "snapshot");
+        moduleNames.forEach(m -> snapshotSteps.put(m, moduleSteps.get(m)));
+    }
+
+    @Override
+    public void rollback(Set<String> moduleNames) {
+        Set<String> saved = new HashSet<>(moduleNames);
+        saved.retainAll(snapshotSteps.keySet());
+        runModuleOps(saved, UpdateGraph.ModuleOps::rollback, "rollback");
+        saved.forEach(m -> moduleSteps.put(m, snapshotSteps.get(m)));
+    }
+
+    private void runModuleOps(Set<String> moduleNames, Function<UpdateGraph.ModuleOps, Operation> op, String what) {
+        List<UpdateGraph.ModuleOps> ops = acquire(moduleNames);
+        try {
+            run(what, tensors -> {
+                Session.Runner runner = session.runner();
+                ops.forEach(m -> runner.addTarget(op.apply(m)));
+                if (!runner.isEmpty()) {
+                    runner.run().close();
+                }
+                return null;
+            });
+        } finally {
+            release(ops);
+        }
     }
 
     @Override
@@ -478,13 +426,10 @@ public final class TensorFlowTrainingSession implements TrainingSession {
     @Override
     public void saveCheckpoint(Path file) {
         Map<String, TensorData> tensors = new LinkedHashMap<>(values(compiled.parameters().keySet()));
-        List<AssignableVariable> extra = new ArrayList<>(multipliers.values());
-        slots.values().forEach(extra::addAll);
-        if (!extra.isEmpty()) {
-            Session.Runner runner = session.runner();
-            extra.forEach(v -> runner.fetch(v.variable()));
-            tensors.putAll(fetchAll(runner, extra.stream().map(AssignableVariable::name).toList()));
-        }
+        List<String> names = new ArrayList<>(updates.state().keySet());
+        Session.Runner runner = session.runner();
+        names.forEach(n -> runner.fetch(updates.state().get(n).ref()));
+        tensors.putAll(run("checkpoint read", t -> fetchAll(runner, names)));
         Map<String, Long> counters = new LinkedHashMap<>();
         moduleSteps.forEach((m, t) -> counters.put("steps#" + m, t));
         Checkpoints.write(file, new Checkpoints.Content(counters, tensors));
@@ -494,21 +439,21 @@ public final class TensorFlowTrainingSession implements TrainingSession {
     public void restoreCheckpoint(Path file) {
         Checkpoints.Content content = Checkpoints.read(file);
         Map<String, TensorData> params = new LinkedHashMap<>();
-        Map<AssignableVariable, TensorData> others = new LinkedHashMap<>();
+        Map<TrainingOps.Variable, TensorData> others = new HashMap<>();
         for (Map.Entry<String, TensorData> e : content.tensors().entrySet()) {
             String name = e.getKey();
-            int hash = name.indexOf('#');
-            if (hash < 0) {
+            if (name.indexOf('#') < 0) {
                 if (!compiled.parameters().containsKey(name)) {
                     throw new DataException(file + ": parameter '" + name + "' is not trainable in this session; was the checkpoint made with another model or spec?");
                 }
                 params.put(name, e.getValue());
                 continue;
             }
-            String param = name.substring(0, hash);
-            AssignableVariable target = multipliers.get(param) != null && multipliers.get(param).name().equals(name)
-                    ? multipliers.get(param) : slotFor(param, name, file);
-            others.put(target, e.getValue());
+            TrainingOps.Variable v = updates.state().get(name);
+            if (v == null) {
+                throw new DataException(file + ": '" + name + "' does not match this session's optimizer, multipliers or statistics");
+            }
+            others.put(v, e.getValue());
         }
         TfSessions.assign(session, compiled, params);
         assign(others);
@@ -517,19 +462,6 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                 moduleSteps.put(k.substring(6), v);
             }
         });
-    }
-
-    /** The optimizer slot named {@code slotName}, created (by building its module's update ops) if needed. */
-    private AssignableVariable slotFor(String param, String slotName, Path file) {
-        String module = moduleOf.get(param);
-        if (module == null) {
-            throw new DataException(file + ": '" + slotName + "' belongs to no trainable parameter of this session");
-        }
-        if (!slots.containsKey(param)) {
-            updateOpsFor(Set.of(module));
-        }
-        return slots.getOrDefault(param, List.of()).stream().filter(v -> v.name().equals(slotName)).findFirst()
-                .orElseThrow(() -> new DataException(file + ": '" + slotName + "' does not match this session's optimizer"));
     }
 
     @Override

@@ -1,0 +1,18 @@
+package dev.rsr.training;
+
+import java.util.Map;
+
+/**
+ * What one training step did.
+ *
+ * @param loss    the batch's loss before the update
+ * @param applied false when the step computed a loss or gradient that is not finite and so
+ *                changed nothing (no parameter, optimizer slot or statistic moved)
+ * @param signals per updated module, when the spec asks for {@link TrainingSpec#moduleSignals()};
+ *                otherwise empty
+ */
+public record StepResult(double loss, boolean applied, Map<String, ModuleSignal> signals) {
+    public StepResult {
+        signals = Map.copyOf(signals);
+    }
+}
