@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public record StepResult(double loss, boolean applied, Map<String, ModuleSignal> signals) {
     public StepResult {
-        signals = Map.copyOf(signals);
+        // In the order given: a caller summing over modules gets the same result on every run.
+        signals = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(signals));
     }
 }

@@ -61,10 +61,10 @@ public interface TrainingSession extends AutoCloseable {
     Map<String, TensorData> statistics(Statistic statistic, Collection<String> parameters);
 
     /**
-     * Sets the per-element multiplier of a parameter's update (mask × (1 + boost)); requires a
-     * spec with update multipliers. Elements at 0 are frozen with their optimizer state.
+     * Sets the per-element multipliers of some parameters' updates (mask × boost), all in one call;
+     * requires a spec with update multipliers. Elements at 0 are frozen with their optimizer state.
      */
-    void setUpdateMultiplier(String parameter, TensorData multiplier);
+    void setUpdateMultipliers(Map<String, TensorData> multipliers);
 
     /** Remembers the parameters, optimizer state and step counts of some modules, on the backend, for {@link #rollback}. */
     void snapshot(Set<String> modules);

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rsr.data.TextExample;
 import dev.rsr.data.TableFormat;
 import dev.rsr.data.TextTableReader;
+import dev.rsr.engine.Classification;
 import dev.rsr.engine.FineTuneConfig;
 import dev.rsr.engine.FineTuneMetrics;
 import dev.rsr.engine.FineTuner;
+import dev.rsr.engine.Provenance;
+import dev.rsr.engine.RefineConfig;
 import dev.rsr.engine.TextBatches;
 import dev.rsr.engine.TextTask;
 import dev.rsr.error.ConfigurationException;
@@ -24,7 +27,7 @@ import dev.rsr.ir.Node;
 import dev.rsr.ir.TensorData;
 import dev.rsr.onnx.OnnxFormat;
 import dev.rsr.onnx.OrtInferenceBackend;
-import dev.rsr.plugin.PluginRegistry;
+import dev.rsr.inject.Plugins;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.tensorflow.TensorFlowInferenceBackend;
 import dev.rsr.tensorflow.TensorFlowTrainingBackend;
@@ -37,11 +40,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -85,8 +87,15 @@ final class FinetuneCommand implements Callable<Integer> {
             description = "Label column: a header name or a 0-based position (default: ${DEFAULT-VALUE}; position 1 without a header).")
     String labelColumn;
 
-    @Option(names = "--method", defaultValue = "full", description = "Refinement method: full (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", description = "Refinement method: full, bitfit, child-tuning-f, fish, lisa, rsr (default: the "
+            + "configuration file's, else full).")
     String method;
+
+    @picocli.CommandLine.Mixin
+    MethodOptions methodOptions = new MethodOptions();
+
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions = new PluginOptions();
 
     @Option(names = "--out", required = true, description = "Where to write the refined ONNX model.")
     Path out;
@@ -102,12 +111,6 @@ final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
     int batch;
-
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--module-lr", description = "A task module's own learning rate, e.g. head=3e-3 or embeddings=0 (frozen); repeatable.")
-    Map<String, Double> moduleLr = new LinkedHashMap<>();
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of initialization and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -143,14 +146,15 @@ final class FinetuneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        FineTuneConfig config = new FineTuneConfig(method, maxSteps, maxSteps == 0 && epochs == 0 ? 3 : epochs, batch, lr, moduleLr, seed,
-                evalEvery);
+        RefineConfig refineConfig = methodOptions.resolve(method, "full");
+        FineTuneConfig config = new FineTuneConfig(refineConfig, maxSteps, maxSteps == 0 && epochs == 0 ? 3 : epochs, batch, seed, evalEvery);
         List<TextExample> trainData = reader(train).read(train);
         List<TextExample> evalData = reader(eval).read(eval);
 
         ModelGraph start;
         TextTask task;
         String baseDescription;
+        Set<String> fresh = Set.of();
         if (base.model != null || base.pretrained != null) {
             String source = base.model != null ? base.model.toString() : base.pretrained;
             byte[] bytes = base.model != null ? readModelFile(base.model) : null;
@@ -158,7 +162,7 @@ final class FinetuneCommand implements Callable<Integer> {
             if (tokenizerFile != null) {
                 read = TextTask.attachTokenizer(read, HuggingFaceTokenizer.fromJson(Files.readString(tokenizerFile), tokenizerFile.toString()));
             }
-            baseDescription = bytes != null ? "file sha256:" + sha256(bytes) : "pretrained " + base.pretrained;
+            baseDescription = bytes != null ? "file sha256:" + Provenance.sha256(bytes) : "pretrained " + base.pretrained;
             ModelGraph loaded = reinit ? read.withInitializers(dev.rsr.ir.builder.ParameterInit.reinitialize(read, seed)) : read;
             if (reinit) {
                 baseDescription += " re-initialized (seed " + seed + ")";
@@ -177,6 +181,7 @@ final class FinetuneCommand implements Callable<Integer> {
                         Integer.toString(maxLength)));
                 task = TextTask.withTokenizer(trainData, tokenizer, Math.min(length, maxLength));
                 start = Heads.classifier(loaded, hidden, task.labels().size(), seed);
+                fresh = Set.copyOf(start.metadata().parameterGroups().getOrDefault(Heads.CLASSIFIER_GROUP, List.of()));
                 err.printf("encoder %s: attached a fresh %d-class head to output '%s'%n", source, task.labels().size(), hidden);
             }
         } else {
@@ -197,20 +202,14 @@ final class FinetuneCommand implements Callable<Integer> {
             err.printf("note: %d training texts are longer than --max-length %d and were cut%n", trainSet.truncated(), maxLength);
         }
 
-        TrainingBackend backend = PluginRegistry.discover(TrainingBackend.class).get(TensorFlowTrainingBackend.NAME);
-        FineTuner.Result result = new FineTuner(backend, threads).run(start, task, trainSet, evalSet, config,
-                (p, limit) -> {
-                    err.printf("step %5d/%d  %6.1f s  train loss %s  eval accuracy %.4f  eval loss %.4f%n", p.step(), limit,
-                            p.seconds(), p.trainLoss() == null ? "  -   " : String.format("%.4f", p.trainLoss()),
-                            p.evalAccuracy(), p.evalLoss());
-                    err.flush();
-                });
-        ModelGraph refined = result.model().withMetadata(result.model().metadata()
-                .withProperty("rsr.provenance.method", method)
-                .withProperty("rsr.provenance.base", baseDescription)
-                .withProperty("rsr.provenance.train_data_sha256", sha256(Files.readAllBytes(train)))
-                .withProperty("rsr.provenance.seed", Long.toString(seed))
-                .withProperty("rsr.provenance.steps", Integer.toString(result.metrics().steps())));
+        Plugins plugins = pluginOptions.plugins();
+        TrainingBackend backend = plugins.get(TrainingBackend.class, TensorFlowTrainingBackend.NAME);
+        boolean pretrained = (base.model != null || base.pretrained != null) && !reinit;
+        FineTuner.Result result = new FineTuner(backend, plugins, threads).run(
+                new FineTuner.Start(start, baseDescription, pretrained ? fresh : Set.of(), pretrained), task,
+                new FineTuner.Data(trainSet, evalSet, Provenance.sha256(Files.readAllBytes(train)), Provenance.sha256(Files.readAllBytes(eval))),
+                config, new ProgressPrinter(err, refineConfig.method()));
+        ModelGraph refined = result.model();
         Map<String, Object> exportCheck = checkExport(refined, evalSet, TextBatches.Layout.of(refined, task.tokenizer()));
         OnnxFormat.write(refined, out);
         Path metricsFile = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.json");
@@ -218,7 +217,7 @@ final class FinetuneCommand implements Callable<Integer> {
         err.printf("wrote %s and %s%n", out, metricsFile);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("method %s: %d steps in %.1f s, eval accuracy %.4f, eval loss %.4f; ONNX Runtime agrees on %.2f%% of argmaxes, "
-                        + "max probability difference %.2g%n", method, result.metrics().steps(), result.metrics().wallSeconds(),
+                        + "max probability difference %.2g%n", refineConfig.method(), result.metrics().steps(), result.metrics().trainSeconds(),
                 result.metrics().evalAccuracy(), result.metrics().evalLoss(), 100 * (double) exportCheck.get("argmax_agreement"),
                 (double) exportCheck.get("max_probability_diff"));
         stdout.flush();
@@ -250,7 +249,7 @@ final class FinetuneCommand implements Callable<Integer> {
             for (Batch b : TextBatches.inOrder(evalSet, 64, layout)) {
                 TensorData p = tf.predict(b.inputs()).get(TextClassifier.PROBABILITIES);
                 TensorData q = ort.predict(b.inputs()).get(TextClassifier.PROBABILITIES);
-                int[] a1 = FineTuner.Classification.argmax(p), a2 = FineTuner.Classification.argmax(q);
+                int[] a1 = Classification.argmax(p), a2 = Classification.argmax(q);
                 for (int i = 0; i < a1.length; i++) {
                     agree += a1[i] == a2[i] ? 1 : 0;
                 }
@@ -312,12 +311,5 @@ final class FinetuneCommand implements Callable<Integer> {
         }
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rsr.engine.FineTuner;
+import dev.rsr.engine.Classification;
 import dev.rsr.engine.TextBatches;
 import dev.rsr.engine.TextTask;
 import dev.rsr.error.DataException;
@@ -200,7 +200,7 @@ final class PredictCommand implements Callable<Integer> {
                     + e.getMessage(), e);
         }
         int[] predicted = task != null && outputs.containsKey(TextClassifier.LOGITS)
-                ? FineTuner.Classification.argmax(outputs.get(TextClassifier.LOGITS)) : null;
+                ? Classification.argmax(outputs.get(TextClassifier.LOGITS)) : null;
         for (int i = 0; i < pending.size(); i++) {
             gen.writeStartObject();
             if (predicted != null) {

@@ -17,6 +17,9 @@ import java.util.List;
  * output and an {@code attention_mask} input): any encoder, the zoo's or a pretrained one.
  */
 public final class Heads {
+    /** The parameter group (and task module) of a classifier head. */
+    public static final String CLASSIFIER_GROUP = "head";
+
     /** Input of {@link #maskedTokenPrediction}: flat positions ({@code batch_index × sequence + t}) to predict. */
     public static final String MLM_POSITIONS = "mlm_positions";
     public static final String MLM_LOGITS = "mlm_logits";
@@ -38,7 +41,7 @@ public final class Heads {
         GraphBuilder b = GraphBuilder.extend(encoder, (name.endsWith("_encoder") ? name.substring(0, name.length() - 8) : name)
                 + "_classifier", seed);
         String pooled = b.maskedMeanPool("pool", hiddenOutput, TextClassifier.ATTENTION_MASK);
-        b.group("head");
+        b.group(CLASSIFIER_GROUP);
         String logits = b.dense("head", pooled, dim, classes);
         String probabilities = b.softmax("head.softmax", logits);
         Dim batch = Dim.symbolic("batch");

@@ -203,7 +203,7 @@ class TrainingSessionTest {
                 s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
             }
             float[] atMask = value(s, HEAD);
-            s.setUpdateMultiplier(HEAD, halfMask());
+            s.setUpdateMultipliers(Map.of(HEAD, halfMask()));
             for (int i = 3; i < 6; i++) {
                 s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
             }
@@ -235,7 +235,7 @@ class TrainingSessionTest {
             plain = value(s, HEAD);
         }
         try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true))) {
-            s.setUpdateMultiplier(HEAD, TensorData.ofFloats(new long[] {16, 3}, ten));
+            s.setUpdateMultipliers(Map.of(HEAD, TensorData.ofFloats(new long[] {16, 3}, ten)));
             float[] g = s.gradients(clusters(16, 0), List.of(HEAD)).get(HEAD).floats();
             s.step(clusters(16, 0), StepPlan.all(s.modules(), 0.001));
             float[] first = value(s, HEAD);
@@ -430,7 +430,7 @@ class TrainingSessionTest {
         TrainingSpec.Builder spec = spec(m, OptimizerSpec.adam(), true).statistics(EnumSet.of(Statistic.SQUARED_GRADIENT), 0.9);
         float[] continued, fisher;
         try (TrainingSession s = open(m, spec)) {
-            s.setUpdateMultiplier(HEAD, halfMask());
+            s.setUpdateMultipliers(Map.of(HEAD, halfMask()));
             for (int i = 0; i < 5; i++) {
                 s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
             }
@@ -489,13 +489,13 @@ class TrainingSessionTest {
             assertTrue(assertThrows(DataException.class, () -> s.step(bad, StepPlan.all(s.modules(), 0.1))).getMessage()
                     .contains("target class 3 is outside [0, 3)"));
             assertThrows(ConfigurationException.class, () -> s.step(clusters(4, 1), new StepPlan(Set.of("decoder"), Map.of("decoder", 0.1))));
-            assertTrue(assertThrows(ConfigurationException.class, () -> s.setUpdateMultiplier(HEAD, TensorData.scalarFloat(1)))
+            assertTrue(assertThrows(ConfigurationException.class, () -> s.setUpdateMultipliers(Map.of(HEAD, TensorData.scalarFloat(1))))
                     .getMessage().contains("update multipliers are off"));
             assertTrue(assertThrows(ConfigurationException.class, () -> s.statistics(Statistic.SQUARED_GRADIENT, List.of(HEAD)))
                     .getMessage().contains("does not accumulate"));
         }
         try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true))) {
-            assertTrue(assertThrows(DataException.class, () -> s.setUpdateMultiplier(HEAD, TensorData.scalarFloat(1)))
+            assertTrue(assertThrows(DataException.class, () -> s.setUpdateMultipliers(Map.of(HEAD, TensorData.scalarFloat(1))))
                     .getMessage().contains("multiplier for 'head.weight' must be float[16, 3]"));
         }
     }

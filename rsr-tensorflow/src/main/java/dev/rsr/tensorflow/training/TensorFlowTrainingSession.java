@@ -69,7 +69,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
             this.loss = new LossGraph(compiled, spec.loss(), ops);
             this.updates = new UpdateGraph(compiled, spec, loss.loss(), ops);
             spec.modules().forEach(m -> moduleSteps.put(m.name(), 0L));
-            opened = TfSessions.open(compiled, spec.threads(), 0);
+            opened = TfSessions.open(compiled, spec.threads(), 0, false);
             TfSessions.initializeFromModel(opened, compiled);
             this.session = opened;
             Session.Runner init = session.runner();
@@ -356,21 +356,25 @@ public final class TensorFlowTrainingSession implements TrainingSession {
     }
 
     @Override
-    public void setUpdateMultiplier(String parameter, TensorData multiplier) {
+    public void setUpdateMultipliers(Map<String, TensorData> multipliers) {
         if (!spec.updateMultipliers()) {
             throw new ConfigurationException("update multipliers are off in this training spec");
         }
-        parameter(parameter);
-        UpdateGraph.ParameterOps p = updates.parameters().get(parameter);
-        if (p == null) {
-            return; // No gradient reaches this parameter: it never moves, whatever its multiplier.
-        }
-        TrainingOps.Variable v = p.multiplier();
-        if (multiplier.type() != DataType.FLOAT || !java.util.Arrays.equals(multiplier.shape(), v.shape())) {
-            throw new DataException("multiplier for '" + parameter + "' must be float" + dev.rsr.ir.Shape.format(v.shape())
-                    + ", got " + multiplier);
-        }
-        assign(Map.of(v, multiplier));
+        Map<TrainingOps.Variable, TensorData> values = new LinkedHashMap<>();
+        multipliers.forEach((parameter, multiplier) -> {
+            parameter(parameter);
+            UpdateGraph.ParameterOps p = updates.parameters().get(parameter);
+            if (p == null) {
+                return; // No gradient reaches this parameter: it never moves, whatever its multiplier.
+            }
+            TrainingOps.Variable v = p.multiplier();
+            if (multiplier.type() != DataType.FLOAT || !java.util.Arrays.equals(multiplier.shape(), v.shape())) {
+                throw new DataException("multiplier for '" + parameter + "' must be float" + dev.rsr.ir.Shape.format(v.shape())
+                        + ", got " + multiplier);
+            }
+            values.put(v, multiplier);
+        });
+        assign(values);
     }
 
     private void assign(Map<TrainingOps.Variable, TensorData> values) {

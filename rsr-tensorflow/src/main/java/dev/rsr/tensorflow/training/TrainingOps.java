@@ -3,28 +3,45 @@ package dev.rsr.tensorflow.training;
 import static org.tensorflow.proto.DataType.DT_FLOAT;
 
 import dev.rsr.ir.TensorData;
-import dev.rsr.tensorflow.TfGraphs;
+import dev.rsr.tensorflow.TfTensors;
 import dev.rsr.tensorflow.compiler.GraphCompiler;
 import org.tensorflow.Operation;
 import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Scope;
 
-/** Builds the raw TensorFlow ops of the training graph in one scope, so their names stay unique. */
+/**
+ * Builds the raw TensorFlow ops of the training graph in one scope, so their names stay unique.
+ * Ops are grouped by a name prefix, not by TensorFlow sub-scopes: creating a sub-scope walks every
+ * op already in the graph, which made building the training graph of a 5-million-parameter model
+ * take half a minute.
+ */
 final class TrainingOps {
     private final Scope scope;
+    private final String prefix;
 
     TrainingOps(Scope scope) {
+        this(scope, "");
+    }
+
+    private TrainingOps(Scope scope, String prefix) {
         this.scope = scope;
+        this.prefix = prefix;
     }
 
     /** A variable that the host can set (placeholder + assign) and the graph can initialize (fill). */
     record Variable(String name, Output<?> ref, Output<?> value, Operation assign, Operation initialize, long[] shape) {
     }
 
+    /** Ops whose names start with {@code name}. */
     TrainingOps sub(String name) {
-        return new TrainingOps(scope.withSubScope(GraphCompiler.opName(name)));
+        return new TrainingOps(scope, prefix + GraphCompiler.opName(name) + "_");
+    }
+
+    private String named(String name) {
+        return prefix + name;
     }
 
     Output<?> op(String type, Output<?>... inputs) {
@@ -32,7 +49,7 @@ final class TrainingOps {
     }
 
     OperationBuilder builder(String type, Output<?>... inputs) {
-        OperationBuilder b = scope.opBuilder(type, type);
+        OperationBuilder b = scope.opBuilder(type, named(type));
         for (Output<?> in : inputs) {
             b.addInput(in);
         }
@@ -40,7 +57,9 @@ final class TrainingOps {
     }
 
     Output<?> constant(TensorData value) {
-        return TfGraphs.constant(scope, value);
+        try (Tensor t = TfTensors.toTensor(value, "a constant")) {
+            return scope.opBuilder("Const", named("const")).setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
+        }
     }
 
     Output<?> scalar(double value) {
@@ -48,7 +67,7 @@ final class TrainingOps {
     }
 
     Output<?> scalarPlaceholder(String name) {
-        return scope.opBuilder("Placeholder", name).setAttr("dtype", DT_FLOAT).setAttr("shape", Shape.scalar()).build().output(0);
+        return scope.opBuilder("Placeholder", named(name)).setAttr("dtype", DT_FLOAT).setAttr("shape", Shape.scalar()).build().output(0);
     }
 
     /** Every axis of {@code x}, as int32 (reductions' gradients need int32 axes). */
@@ -68,21 +87,20 @@ final class TrainingOps {
 
     /** A float variable of a fixed shape whose in-graph initialization fills it with {@code fill}. */
     Variable variable(String name, long[] shape, float fill) {
-        Scope s = scope.withSubScope(GraphCompiler.opName(name));
-        Output<?> ref = s.opBuilder("VariableV2", "variable").setAttr("dtype", DT_FLOAT).setAttr("shape", Shape.of(shape))
+        TrainingOps s = new TrainingOps(scope, GraphCompiler.opName(name) + "_");
+        Output<?> ref = scope.opBuilder("VariableV2", s.named("variable")).setAttr("dtype", DT_FLOAT).setAttr("shape", Shape.of(shape))
                 .build().output(0);
-        Output<?> value = s.opBuilder("Placeholder", "value").setAttr("dtype", DT_FLOAT).setAttr("shape", Shape.of(shape))
+        Output<?> value = scope.opBuilder("Placeholder", s.named("value")).setAttr("dtype", DT_FLOAT).setAttr("shape", Shape.of(shape))
                 .build().output(0);
-        Operation assign = s.opBuilder("Assign", "assign").addInput(ref).addInput(value).build();
-        Output<?> filled = s.opBuilder("Fill", "fill").addInput(TfGraphs.constant(s, TensorData.vectorOfLongs(shape)))
-                .addInput(TfGraphs.constant(s, TensorData.scalarFloat(fill))).build().output(0);
-        Operation initialize = s.opBuilder("Assign", "initialize").addInput(ref).addInput(filled).build();
+        Operation assign = scope.opBuilder("Assign", s.named("assign")).addInput(ref).addInput(value).build();
+        Output<?> filled = s.op("Fill", s.constant(TensorData.vectorOfLongs(shape)), s.scalar(fill));
+        Operation initialize = scope.opBuilder("Assign", s.named("initialize")).addInput(ref).addInput(filled).build();
         return new Variable(name, ref, value, assign, initialize, shape);
     }
 
     /** An op that runs when all of {@code ops} have run. */
     Operation group(String name, Iterable<Operation> ops) {
-        OperationBuilder b = scope.opBuilder("NoOp", GraphCompiler.opName(name));
+        OperationBuilder b = scope.opBuilder("NoOp", named(GraphCompiler.opName(name)));
         ops.forEach(b::addControlInput);
         return b.build();
     }

@@ -1,0 +1,24 @@
+package dev.rsr.spi;
+
+/**
+ * Amplifies the updates of influential elements ("gradient boosting" in RSR's sense). A boost
+ * multiplies an element's optimizer step (not its gradient, which Adam would normalise back).
+ */
+public interface GradientBooster extends NamedProvider {
+
+    /** A booster configured by {@code settings}. */
+    Booster create(Settings settings);
+
+    /** A configured booster. Called on one thread at a time, when masks refresh. */
+    interface Booster {
+
+        /**
+         * A finite multiplier ≥ 0 per element of {@code parameter} (1 leaves its step as it is);
+         * the engine multiplies it by the mask.
+         *
+         * @param scores the element's importance scores
+         * @param mask   true where the element trains
+         */
+        float[] multipliers(ParameterView parameter, float[] scores, boolean[] mask);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.rsr.spi;
+
+import dev.rsr.training.Statistic;
+import java.util.Set;
+
+/**
+ * Scores how much each parameter element matters to the task, from its weights, gradients and
+ * their history. The scores decide the masks (which elements train), the boosts and each module's
+ * importance. Found by {@link #name()} through {@link java.util.ServiceLoader}.
+ */
+public interface ImportanceStrategy extends NamedProvider {
+
+    /**
+     * A scorer configured by {@code settings}; read every field here (the engine then calls
+     * {@link Settings#check()}).
+     */
+    Scorer create(Settings settings);
+
+    /** A configured importance strategy. Called on one thread at a time. */
+    interface Scorer {
+
+        /** The running statistics the backend must accumulate for {@link #score}. */
+        Set<Statistic> statistics();
+
+        /**
+         * One finite score per element of {@code parameter} (higher = more important), in its
+         * element order. Called every time masks refresh, for every trainable parameter.
+         */
+        float[] score(ParameterView parameter);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.rsr.spi;
+
+import java.util.Map;
+
+/** Sets each module's learning rate from its own progress. */
+public interface LearningRateController extends NamedProvider {
+
+    /** A controller configured by {@code settings}. */
+    Controller create(Settings settings);
+
+    /**
+     * What a controller knows of the run.
+     *
+     * @param baseRate the rate the run starts from: the user's, or the engine's default for the
+     *                 kind of start (pretrained or from scratch)
+     * @param maxSteps the run's step budget per worker, for schedules
+     */
+    record RunInfo(double baseRate, long maxSteps) {
+    }
+
+    /** A configured controller. Each parallel worker holds its own, over its own modules. */
+    interface Controller {
+
+        /**
+         * The learning rate, finite and ≥ 0, of each module in {@code active} for this step.
+         *
+         * @param active the modules the step updates, with their last signals
+         * @param step   the worker's step, from 0
+         */
+        Map<String, Double> rates(Map<String, ModuleState> active, long step, RunInfo run);
+
+        /**
+         * The module's last step produced a loss or gradient that was not finite and was rolled
+         * back; lower its rate.
+         */
+        void diverged(String module);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.rsr.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Decides which elements are trainable (selective parameter optimization) and how often that is
+ * decided again. Elements outside the mask are frozen together with their optimizer state.
+ */
+public interface MaskPolicy extends NamedProvider {
+
+    /** A masker configured by {@code settings}. */
+    Masker create(Settings settings);
+
+    /** A configured mask policy. Called on one thread at a time. */
+    interface Masker {
+
+        /** Steps between refreshes; 0 keeps the first mask for the whole run. */
+        int refreshEvery();
+
+        /**
+         * Batches whose gradients feed the running statistics before the first mask, without
+         * updating anything (a fixed mask chosen after a probe needs some); 0 for none.
+         */
+        int probeBatches();
+
+        /** False when the policy ignores importance scores (the engine then computes none for it). */
+        boolean usesScores();
+
+        /**
+         * The new mask of every parameter: true where the element trains.
+         *
+         * @param parameters every trainable parameter
+         * @param scores     importance per element by parameter name (empty when {@link #usesScores()} is false)
+         * @param current    the masks in force by parameter name; empty at the first refresh
+         * @param random     the only source of randomness allowed, for reproducible runs
+         */
+        Map<String, boolean[]> refresh(List<ParameterView> parameters, Map<String, float[]> scores, Map<String, boolean[]> current,
+                                       SplittableRandom random);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.rsr.spi;
+
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.ir.TensorData;
+import dev.rsr.training.TaskModule;
+import java.util.List;
+import java.util.Map;
+
+/** Groups a model's parameters into task modules, the units that are selected, rated and refined together. */
+public interface ModulePartitioner extends NamedProvider {
+
+    /** A partitioner configured by {@code settings}. */
+    Partitioner create(Settings settings);
+
+    /** What a partitioner may look at. */
+    interface Input {
+
+        /** The model, with the task's head attached. */
+        ModelGraph model();
+
+        /** The parameters that may train, in the order the graph first uses them; modules must use only these. */
+        List<String> trainable();
+
+        /** The trainable parameters new to this task (a head attached for it), which usually form a module of their own. */
+        java.util.Set<String> fresh();
+
+        /**
+         * The gradients of the task's loss for every trainable parameter on the first {@code batches}
+         * training batches (host copies, computed on first use).
+         */
+        List<Map<String, TensorData>> probeGradients(int batches);
+    }
+
+    /** A configured partitioner. */
+    interface Partitioner {
+
+        /**
+         * Disjoint, non-empty modules with distinct names; trainable parameters in none of them stay
+         * frozen.
+         */
+        List<TaskModule> partition(Input input);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.rsr.spi;
+
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Chooses the modules updated on each step. Only the chosen modules are differentiated and
+ * updated, so a choice near the output is a cheap step.
+ */
+public interface ModuleSelector extends NamedProvider {
+
+    /** A selector configured by {@code settings}. */
+    Selector create(Settings settings);
+
+    /** A configured selector. Each parallel worker holds its own. */
+    interface Selector {
+
+        /**
+         * The modules to update, a non-empty subset of {@code modules}' names.
+         *
+         * @param modules the modules to choose from (a worker's own group), with their pheromone and importance
+         * @param step    the worker's step, from 0
+         * @param random  the only source of randomness allowed
+         */
+        Set<String> select(List<ModuleState> modules, long step, SplittableRandom random);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.rsr.spi;
+
+import dev.rsr.training.ModuleSignal;
+
+/**
+ * What the engine knows of one task module at a step: the small per-module vector strategies
+ * read every step (never per-element data).
+ *
+ * @param name          the module's name
+ * @param elements      trainable elements in the module
+ * @param fresh         true for parameters new to this task (a classifier head attached for it),
+ *                      false for pretrained or re-initialized ones
+ * @param steps         updates the module has had
+ * @param learningRate  the rate of its last update (0 before the first)
+ * @param importance    its mean importance score relative to the mean over all modules (1 = average),
+ *                      as of the last refresh
+ * @param pheromone     its level on the trail
+ * @param signal        the signal of its last update, null before the first
+ */
+public record ModuleState(String name, long elements, boolean fresh, long steps, double learningRate, double importance,
+                          double pheromone, ModuleSignal signal) {
+}

@@ -1,0 +1,226 @@
+package dev.rsr.engine;
+
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.ir.TensorData;
+import dev.rsr.spi.ParameterView;
+import dev.rsr.training.Statistic;
+import dev.rsr.training.TaskModule;
+import dev.rsr.training.TrainingSession;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The host side of selective optimization: importance scores, masks and boosts, turned into the
+ * update multipliers the backend applies ({@code mask × boost}). Runs between steps, every few
+ * steps; per-element arrays live here only then.
+ */
+final class Masks {
+    /** The fraction of each module's elements inside the mask, and each module's relative importance. */
+    record Refresh(Map<String, Double> density, Map<String, Double> importance) {
+    }
+
+    private final TrainingSession session;
+    private final List<TaskModule> modules;
+    private final Strategies strategies;
+    private final ModelGraph model;
+    private final boolean multipliers;
+    private final SplittableRandom random;
+    private final Map<String, boolean[]> current = new LinkedHashMap<>();
+    private final Map<String, float[]> applied = new LinkedHashMap<>();
+    private double densitySum;
+    private int refreshes;
+
+    Masks(TrainingSession session, List<TaskModule> modules, Strategies strategies, ModelGraph model, boolean multipliers,
+          SplittableRandom random) {
+        this.session = session;
+        this.modules = modules;
+        this.strategies = strategies;
+        this.model = model;
+        this.multipliers = multipliers;
+        this.random = random;
+    }
+
+    /** Scores importance and, if {@code remask}, refreshes masks and boosts and hands the multipliers to the backend. */
+    Refresh refresh(boolean remask) {
+        List<ParameterView> views = new ArrayList<>();
+        Map<String, String> moduleOf = new LinkedHashMap<>();
+        Reads reads = new Reads();
+        for (TaskModule m : modules) {
+            for (String p : m.parameters()) {
+                views.add(new View(p, m.name(), model.graph().initializers().get(p).shape(), reads));
+                moduleOf.put(p, m.name());
+            }
+        }
+        reads.parameters = List.copyOf(moduleOf.keySet());
+        String importance = strategies.name("importance");
+        boolean scored = !importance.equals("uniform") || !strategies.name("booster").equals("none");
+        Map<String, float[]> scores = new LinkedHashMap<>();
+        if (scored) {
+            for (ParameterView v : views) {
+                scores.put(v.name(), Strategies.checked(Strategies.call("importance", importance, "scoring '" + v.name() + "'",
+                        () -> strategies.importance.score(v)), v.elementCount(), false, "importance", importance, "scores of '" + v.name() + "'"));
+            }
+        }
+        if (remask && multipliers) {
+            remask(views, scores);
+        }
+        Map<String, Double> density = new LinkedHashMap<>();
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        double allScores = 0;
+        long allElements = 0;
+        for (ParameterView v : views) {
+            String m = moduleOf.get(v.name());
+            double[] acc = sums.computeIfAbsent(m, k -> new double[3]); // in mask, elements, |score| sum
+            boolean[] mask = current.get(v.name());
+            for (int i = 0; i < v.elementCount(); i++) {
+                acc[0] += mask == null || mask[i] ? 1 : 0;
+            }
+            acc[1] += v.elementCount();
+            float[] s = scores.get(v.name());
+            if (s != null) {
+                double a = sumAbs(s);
+                acc[2] += a;
+                allScores += a;
+            }
+            allElements += v.elementCount();
+        }
+        Map<String, Double> eta = new LinkedHashMap<>();
+        double meanAll = allScores / Math.max(1, allElements);
+        long inMask = 0, total = 0;
+        for (Map.Entry<String, double[]> e : sums.entrySet()) {
+            double[] acc = e.getValue();
+            density.put(e.getKey(), acc[0] / acc[1]);
+            eta.put(e.getKey(), scored && meanAll > 0 ? (acc[2] / acc[1]) / meanAll : 1.0);
+            inMask += (long) acc[0];
+            total += (long) acc[1];
+        }
+        densitySum += inMask / (double) Math.max(1, total);
+        refreshes++;
+        return new Refresh(density, eta);
+    }
+
+    private static double sumAbs(float[] s) {
+        double sum = 0;
+        for (float x : s) {
+            sum += Math.abs(x);
+        }
+        return sum;
+    }
+
+    private void remask(List<ParameterView> views, Map<String, float[]> scores) {
+        String maskName = strategies.name("mask"), boosterName = strategies.name("booster");
+        Map<String, float[]> given = strategies.mask.usesScores() ? scores : Map.of();
+        Map<String, boolean[]> next = Strategies.call("mask", maskName, "refreshing masks",
+                () -> strategies.mask.refresh(List.copyOf(views), java.util.Collections.unmodifiableMap(given),
+                        java.util.Collections.unmodifiableMap(current), random));
+        Map<String, TensorData> changed = new LinkedHashMap<>();
+        for (ParameterView v : views) {
+            boolean[] mask = next == null ? null : next.get(v.name());
+            if (mask == null || mask.length != v.elementCount()) {
+                throw new dev.rsr.error.PluginException("mask '" + maskName + "' returned " + (mask == null ? "no mask"
+                        : "a mask of " + mask.length + " elements") + " for '" + v.name() + "' (" + v.elementCount() + " elements)");
+            }
+            float[] boost = boosterName.equals("none") ? null : Strategies.checked(Strategies.call("booster", boosterName,
+                    "boosting '" + v.name() + "'", () -> strategies.booster.multipliers(v, scores.get(v.name()), mask.clone())),
+                    v.elementCount(), true, "booster", boosterName, "multipliers of '" + v.name() + "'");
+            float[] u = new float[mask.length];
+            for (int i = 0; i < u.length; i++) {
+                u[i] = mask[i] ? (boost == null ? 1f : boost[i]) : 0f;
+            }
+            current.put(v.name(), mask);
+            if (!Arrays.equals(u, applied.get(v.name()))) {
+                changed.put(v.name(), TensorData.ofFloats(v.shape(), u));
+                applied.put(v.name(), u);
+            }
+        }
+        if (!changed.isEmpty()) {
+            session.setUpdateMultipliers(changed);
+        }
+    }
+
+    /** The share of trainable elements inside the masks, averaged over refreshes (1 without masks). */
+    double meanDensity() {
+        return refreshes == 0 ? 1 : densitySum / refreshes;
+    }
+
+    /**
+     * One refresh's host copies, each read for every parameter in one run on first use: a run per
+     * parameter would cost a run set-up per parameter.
+     */
+    private final class Reads {
+        List<String> parameters;
+        private Map<String, TensorData> weights;
+        private final Map<Statistic, Map<String, TensorData>> statistics = new EnumMap<>(Statistic.class);
+
+        float[] weights(String name) {
+            if (weights == null) {
+                weights = session.values(parameters);
+            }
+            return weights.get(name).floats();
+        }
+
+        float[] statistic(Statistic statistic, String name) {
+            return statistics.computeIfAbsent(statistic, s -> session.statistics(s, parameters)).get(name).floats();
+        }
+    }
+
+    /** A parameter whose data is read from the session on first use. */
+    private static final class View implements ParameterView {
+        private final String name, module;
+        private final long[] shape;
+        private final int elements;
+        private final Reads reads;
+        private float[] weights;
+        private final Map<Statistic, float[]> statistics = new EnumMap<>(Statistic.class);
+
+        View(String name, String module, long[] shape, Reads reads) {
+            this.name = name;
+            this.module = module;
+            this.shape = shape.clone();
+            this.reads = reads;
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            this.elements = (int) n;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String module() {
+            return module;
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+
+        @Override
+        public int elementCount() {
+            return elements;
+        }
+
+        @Override
+        public float[] weights() {
+            if (weights == null) {
+                weights = reads.weights(name);
+            }
+            return weights;
+        }
+
+        @Override
+        public float[] statistic(Statistic statistic) {
+            return statistics.computeIfAbsent(statistic, s -> reads.statistic(s, name));
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.rsr.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rsr.error.ConfigurationException;
+import dev.rsr.spi.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A refinement method: which plugin fills each role and how each is configured, as flat
+ * {@code key=value} settings. {@code importance=fisher} chooses a plugin; {@code mask.density=0.1}
+ * sets a field of the chosen mask policy; keys without a dot that name no role are the engine's
+ * own ({@code trainable}, {@code workers}, {@code base_rate}, …). A method starts from a preset
+ * ({@link #method}); a JSON file and {@code --set} overrides change it.
+ *
+ * <p>Every method of the benchmark is a configuration of the same engine, so they compare like
+ * with like:
+ * <ul>
+ *   <li>{@code full}: Adam on every parameter;
+ *   <li>{@code bitfit}: biases and the task head only (Ben Zaken et al., 2022);
+ *   <li>{@code child-tuning-f}: a random 30 % of the elements, drawn again every step (Xu et al., 2021);
+ *   <li>{@code fish}: the 0.5 % of elements of highest Fisher information on 1,024 examples, fixed (Sung et al., 2021);
+ *   <li>{@code lisa}: embeddings, head and two random layers, drawn again every 50 steps (Pan et al., 2024);
+ *   <li>{@code rsr}: importance masks refreshed with hysteresis, boosted updates, a pheromone trail,
+ *       ant-colony module selection and per-module adaptive rates, each switchable for ablations
+ *       ({@code --set booster=none}).
+ * </ul>
+ */
+public final class RefineConfig {
+    /** The roles a plugin fills, in the order they act. */
+    public static final List<String> ROLES = List.of("partitioner", "importance", "mask", "booster", "pheromone", "selector", "lr");
+    public static final List<String> METHODS = List.of("full", "bitfit", "child-tuning-f", "fish", "lisa", "rsr");
+
+    private static final Map<String, String> FULL = ordered(
+            "partitioner", "by-name-prefix", "importance", "uniform", "mask", "all", "booster", "none", "pheromone", "none",
+            "selector", "all", "lr", "constant", "trainable", "all", "workers", "1");
+
+    private final String method;
+    private final Map<String, String> values;
+
+    private RefineConfig(String method, Map<String, String> values) {
+        this.method = method;
+        this.values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** The preset of a method. */
+    public static RefineConfig method(String name) {
+        Map<String, String> v = new LinkedHashMap<>(FULL);
+        switch (name) {
+            case "full" -> { }
+            case "bitfit" -> v.put("trainable", "biases");
+            case "child-tuning-f" -> v.putAll(ordered("mask", "random"));
+            case "fish" -> v.putAll(ordered("importance", "fisher", "mask", "fixed-after-probe"));
+            case "lisa" -> v.putAll(ordered("selector", "random-k"));
+            case "rsr" -> v.putAll(ordered("importance", "sensitivity", "mask", "top-per-tensor", "booster", "linear",
+                    "pheromone", "aco", "selector", "aco", "lr", "progress-adaptive", "workers", "auto"));
+            default -> throw new ConfigurationException("method '" + name + "' is not available; available: " + String.join(", ", METHODS));
+        }
+        return new RefineConfig(name, v);
+    }
+
+    /** The method named in a JSON file ({@code "method"}, default {@code rsr}) with the file's settings on top. */
+    public static RefineConfig read(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new ConfigurationException(file + ": cannot read the configuration: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigurationException(file + ": a configuration is a JSON object, e.g. {\"method\": \"rsr\", \"mask\": {\"density\": 0.1}}");
+        }
+        Map<String, String> flat = new LinkedHashMap<>();
+        flatten("", root, flat, file);
+        String methodName = flat.getOrDefault("method", "rsr");
+        flat.remove("method");
+        return method(methodName).with(flat);
+    }
+
+    /**
+     * {@code {"mask": {"name": "top-global", "density": 0.1}}} → {@code mask=top-global, mask.density=0.1};
+     * {@code {"mask": "top-global"}} → {@code mask=top-global}.
+     */
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isObject()) {
+                if (!prefix.isEmpty()) {
+                    throw new ConfigurationException(file + ": '" + key + "' nests too deep; settings are role.field");
+                }
+                flatten(key, v, out, file);
+            } else if (v.isArray()) {
+                List<String> items = new ArrayList<>();
+                v.forEach(item -> items.add(item.asText()));
+                out.put(key, String.join(",", items));
+            } else if (v.isValueNode() && !v.isNull()) {
+                out.put(key.endsWith(".name") ? key.substring(0, key.length() - 5) : key, v.asText());
+            } else {
+                throw new ConfigurationException(file + ": '" + key + "' has no value");
+            }
+        }
+    }
+
+    /** This configuration with {@code key=value} set. */
+    public RefineConfig with(String key, String value) {
+        return with(Map.of(key, value));
+    }
+
+    /** This configuration with every {@code key=value} of {@code overrides} set. */
+    public RefineConfig with(Map<String, String> overrides) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        overrides.forEach((key, value) -> {
+            if (key.isBlank() || value == null) {
+                throw new ConfigurationException("a setting needs a key and a value, got '" + key + "=" + value + "'");
+            }
+            if (key.equals("method")) {
+                throw new ConfigurationException("'method' chooses a preset; give it as the method, not as a setting");
+            }
+            int dot = key.indexOf('.');
+            if (dot > 0 && !ROLES.contains(key.substring(0, dot))) {
+                throw new ConfigurationException("setting '" + key + "': '" + key.substring(0, dot) + "' is not a role; roles: "
+                        + String.join(", ", ROLES));
+            }
+            if (ROLES.contains(key) && !value.equals(v.get(key))) {
+                // Another plugin for the role: the old plugin's fields do not apply to it.
+                v.keySet().removeIf(k -> k.startsWith(key + "."));
+            }
+            v.put(key, value.strip());
+        });
+        return new RefineConfig(method, v);
+    }
+
+    public String method() {
+        return method;
+    }
+
+    /** Every setting, for provenance and metrics. */
+    public Map<String, String> values() {
+        return values;
+    }
+
+    /** The plugin chosen for a role. */
+    public String plugin(String role) {
+        return values.get(role);
+    }
+
+    /** The settings of the plugin chosen for {@code role}. */
+    public Settings settings(String role) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(role + ".")) {
+                fields.put(k.substring(role.length() + 1), v);
+            }
+        });
+        return new Settings(role, plugin(role), fields);
+    }
+
+    /** The engine's own settings (keys without a dot that name no role). */
+    public Settings engineSettings() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.indexOf('.') < 0 && !ROLES.contains(k)) {
+                fields.put(k, v);
+            }
+        });
+        return new Settings("", method, fields);
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + values;
+    }
+
+    private static Map<String, String> ordered(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,681 @@
+package dev.rsr.engine;
+
+import dev.rsr.error.BackendException;
+import dev.rsr.error.ConfigurationException;
+import dev.rsr.error.PluginException;
+import dev.rsr.inject.Plugins;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.ir.TensorData;
+import dev.rsr.spi.LearningRateController;
+import dev.rsr.spi.ModulePartitioner;
+import dev.rsr.spi.ModuleSelector;
+import dev.rsr.spi.ModuleState;
+import dev.rsr.spi.PheromoneStrategy;
+import dev.rsr.spi.Settings;
+import dev.rsr.spi.TrainingBackend;
+import dev.rsr.training.Batch;
+import dev.rsr.training.LossSpec;
+import dev.rsr.training.ModuleSignal;
+import dev.rsr.training.StepPlan;
+import dev.rsr.training.StepResult;
+import dev.rsr.training.TaskModule;
+import dev.rsr.training.TrainingSession;
+import dev.rsr.training.TrainingSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Refines a model on a task with one configuration of the RSR engine ({@link RefineConfig}):
+ * partition the parameters into task modules; then, on every step, choose the active modules from
+ * the pheromone trail and their importance, give each its own learning rate from its own progress,
+ * apply the masked, boosted update in the backend, and let the active modules deposit pheromone
+ * for the loss improvement they brought; every few steps, score importance from the running
+ * statistics the backend keeps and refresh the masks and boosts. Host-side work each step touches
+ * only a few numbers per module; everything per element stays in the backend.
+ *
+ * <p><b>What it owns.</b> The training session it opens on the backend (closed by {@link #close()}),
+ * the configured plugins and the host state (masks, module states, the trail). The model given is
+ * not changed; {@link #export()} returns the refined one.
+ *
+ * <p><b>Threads.</b> Not thread-safe: call {@link #run} from one thread. With {@code workers > 1}
+ * it starts that many worker threads, each refining its own group of modules on its own
+ * mini-batches against the one session (block-coordinate, no write conflicts: see
+ * {@link TrainingSession}); with one worker every run of a seed is identical.
+ *
+ * <p><b>Listeners</b> hear of the beginning, every step, every refresh, every evaluation and the
+ * end, in that order and never at once ({@link RefineListener}).
+ */
+public final class Refiner implements AutoCloseable {
+    /** The default base rate when starting from a pretrained encoder: Hugging Face Trainer's. */
+    public static final double PRETRAINED_RATE = 5e-5;
+    /** The default base rate when starting from random weights. */
+    public static final double SCRATCH_RATE = 1e-3;
+
+    /** Mini-batches for one worker; each worker draws from its own stream. */
+    @FunctionalInterface
+    public interface BatchSource {
+        Batch next(int worker);
+    }
+
+    /** Scores the model being refined, on held-out data. */
+    @FunctionalInterface
+    public interface Evaluator {
+        Score evaluate(TrainingSession session);
+    }
+
+    /** An evaluation's accuracy (or any higher-is-better score) and loss. */
+    public record Score(double accuracy, double loss) {
+    }
+
+    /**
+     * What the task says about the run.
+     *
+     * @param loss       what training minimizes
+     * @param fresh      parameters new to this task (a head attached for it)
+     * @param pretrained whether the rest of the model is pretrained (the default base rate depends on it)
+     * @param maxSteps   steps in all, over every worker
+     * @param evalEvery  steps between evaluations
+     * @param seed       the seed of every random choice
+     * @param threads    the backend's threads (0 = its default)
+     */
+    public record Setup(LossSpec loss, Set<String> fresh, boolean pretrained, long maxSteps, int evalEvery, long seed, int threads) {
+        public Setup {
+            fresh = Set.copyOf(fresh);
+            if (maxSteps < 1) {
+                throw new ConfigurationException("a refinement needs at least one step, got " + maxSteps);
+            }
+            if (evalEvery < 1) {
+                throw new ConfigurationException("evaluation interval must be at least 1, got " + evalEvery);
+            }
+        }
+    }
+
+    /**
+     * How the run went.
+     *
+     * @param steps            steps taken over all workers
+     * @param trainSeconds     wall time without evaluations
+     * @param wallSeconds      wall time, evaluations included
+     * @param evalAccuracy     the last evaluation's accuracy
+     * @param evalLoss         the last evaluation's loss
+     * @param bestAccuracy     the best evaluation's accuracy
+     * @param trainableFraction the share of the model's parameter elements in some module
+     * @param meanDensity      the share of trainable elements inside the masks, averaged over refreshes
+     * @param divergences      steps rolled back for a loss that was not finite
+     */
+    public record Summary(long steps, double trainSeconds, double wallSeconds, double evalAccuracy, double evalLoss, double bestAccuracy,
+                          double trainableFraction, double meanDensity, int divergences) {
+    }
+
+    /** The engine's own settings. */
+    private record EngineSettings(String trainable, int workers, double baseRate, Map<String, Double> moduleRates, int snapshotEvery,
+                                  int refreshEvery, int maxDivergences) {
+        static EngineSettings read(Settings s, boolean pretrained) {
+            String trainable = s.choice("trainable", "all", List.of("all", "biases"));
+            String w = s.text("workers");
+            int workers = 1;
+            if ("auto".equals(w)) {
+                workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+            } else if (w != null) {
+                workers = parseWorkers(w, s);
+            }
+            double base = s.positiveDecimal("base_rate", pretrained ? PRETRAINED_RATE : SCRATCH_RATE, 10);
+            Map<String, Double> rates = new LinkedHashMap<>();
+            for (String item : s.names("module_rates", List.of())) {
+                int colon = item.lastIndexOf(':');
+                try {
+                    double r = Double.parseDouble(item.substring(colon + 1));
+                    if (colon <= 0 || !(r >= 0) || !Double.isFinite(r)) {
+                        throw new NumberFormatException();
+                    }
+                    rates.put(item.substring(0, colon), r);
+                } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                    s.problem("module_rates", "entries are module:rate with a rate >= 0, got '" + item + "'");
+                }
+            }
+            return new EngineSettings(trainable, workers, base, rates, s.integer("snapshot_every", 50, 0, 1_000_000),
+                    s.integer("refresh_every", 50, 1, 1_000_000), s.integer("max_divergences", 20, 0, 1_000_000));
+        }
+
+        private static int parseWorkers(String text, Settings s) {
+            try {
+                int n = Integer.parseInt(text.strip());
+                if (n >= 1 && n <= 256) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            s.problem("workers", "must be auto or a whole number in [1, 256], got '" + text + "'");
+            return 1;
+        }
+    }
+
+    /** What the host keeps of one module; written only by its worker or between rounds. */
+    private static final class ModuleStatus {
+        final TaskModule module;
+        final long elements;
+        final boolean fresh;
+        final int worker;
+        long steps;
+        double rate;
+        double importance = 1;
+        ModuleSignal signal;
+
+        ModuleStatus(TaskModule module, long elements, boolean fresh, int worker) {
+            this.module = module;
+            this.elements = elements;
+            this.fresh = fresh;
+            this.worker = worker;
+        }
+    }
+
+    /** One worker: its modules, its own selector, controller, random stream and loss average. */
+    private static final class Worker {
+        final int index;
+        final List<String> modules;
+        final ModuleSelector.Selector selector;
+        final LearningRateController.Controller controller;
+        final SplittableRandom random;
+        long steps;
+        double lossAverage = Double.NaN;
+
+        Worker(int index, List<String> modules, ModuleSelector.Selector selector, LearningRateController.Controller controller, long seed) {
+            this.index = index;
+            this.modules = modules;
+            this.selector = selector;
+            this.controller = controller;
+            this.random = new SplittableRandom(seed * 1_000_003L + index);
+        }
+    }
+
+    private final ModelGraph model;
+    private final Setup setup;
+    private final BatchSource batches;
+    private final Strategies strategies;
+    private final EngineSettings engine;
+    private final List<TaskModule> modules;
+    private final Map<String, ModuleStatus> status = new LinkedHashMap<>();
+    private final TrainingSession session;
+    private final Masks masks;
+    private final PheromoneStrategy.Trail trail;
+    private final List<Worker> workers = new ArrayList<>();
+    private final LearningRateController.RunInfo runInfo;
+    private final Object lock = new Object();
+    private int divergences;
+
+    /**
+     * Configures the plugins, partitions the model and opens a training session on {@code backend}.
+     *
+     * @throws ConfigurationException naming every bad setting of the configuration at once
+     */
+    public Refiner(ModelGraph model, TrainingBackend backend, Plugins plugins, RefineConfig config, Setup setup, BatchSource batches) {
+        this.model = model;
+        this.setup = setup;
+        this.batches = batches;
+        this.strategies = new Strategies(plugins, config);
+        Settings engineSettings = config.engineSettings();
+        this.engine = EngineSettings.read(engineSettings, setup.pretrained());
+        engineSettings.check();
+        this.runInfo = new LearningRateController.RunInfo(engine.baseRate(), setup.maxSteps());
+
+        List<String> trainable = trainableParameters();
+        this.modules = partition(backend, trainable);
+        List<List<String>> groups = workerGroups(modules, engine.workers());
+        for (int w = 0; w < groups.size(); w++) {
+            for (String m : groups.get(w)) {
+                TaskModule t = modules.stream().filter(x -> x.name().equals(m)).findFirst().orElseThrow();
+                long elements = t.parameters().stream().mapToLong(p -> model.graph().initializers().get(p).elementCount()).sum();
+                status.put(m, new ModuleStatus(t, elements, setup.fresh().containsAll(t.parameters()), w));
+            }
+        }
+        // Modules in model order (status was filled by worker).
+        Map<String, ModuleStatus> ordered = new LinkedHashMap<>();
+        modules.forEach(t -> ordered.put(t.name(), status.get(t.name())));
+        status.clear();
+        status.putAll(ordered);
+
+        this.trail = strategies.trail(modules.stream().map(TaskModule::name).toList());
+        for (int w = 0; w < groups.size(); w++) {
+            workers.add(new Worker(w, groups.get(w), strategies.selector(), strategies.controller(), setup.seed()));
+        }
+        boolean multipliers = !(strategies.name("mask").equals("all") && strategies.name("booster").equals("none"));
+        TrainingSpec spec = TrainingSpec.builder(setup.loss(), modules).updateMultipliers(multipliers)
+                .statistics(strategies.importance.statistics(), 0.9).moduleSignals(true).threads(setup.threads()).build();
+        this.session = backend.open(model, spec);
+        this.masks = new Masks(session, modules, strategies, model, multipliers, new SplittableRandom(setup.seed() ^ 0x5DEECE66DL));
+    }
+
+    /** Float parameters that may train under the {@code trainable} setting, in the order the graph first uses them. */
+    private List<String> trainableParameters() {
+        Map<String, TensorData> init = model.graph().initializers();
+        List<String> ordered = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        model.graph().nodes().forEach(n -> n.inputs().forEach(in -> {
+            TensorData t = init.get(in);
+            if (t != null && t.type() == dev.rsr.ir.DataType.FLOAT && t.elementCount() > 0 && seen.add(in)) {
+                ordered.add(in);
+            }
+        }));
+        if (engine.trainable().equals("biases")) {
+            // BitFit: every bias term, and the head attached for the task.
+            ordered.removeIf(p -> !(setup.fresh().contains(p) || p.endsWith("bias") || p.endsWith(".b")));
+        }
+        return ordered;
+    }
+
+    private List<TaskModule> partition(TrainingBackend backend, List<String> trainable) {
+        Set<String> eligible = new HashSet<>(trainable);
+        ModulePartitioner.Input input = new ModulePartitioner.Input() {
+            private List<Map<String, TensorData>> probed;
+
+            @Override
+            public ModelGraph model() {
+                return model;
+            }
+
+            @Override
+            public List<String> trainable() {
+                return trainable;
+            }
+
+            @Override
+            public Set<String> fresh() {
+                return setup.fresh();
+            }
+
+            @Override
+            public List<Map<String, TensorData>> probeGradients(int count) {
+                if (probed == null || probed.size() < count) {
+                    probed = probe(backend, trainable, count);
+                }
+                return probed.subList(0, count);
+            }
+        };
+        String name = strategies.name("partitioner");
+        List<TaskModule> found = Strategies.call("partitioner", name, "partitioning the model", () -> strategies.partitioner.partition(input));
+        List<String> problems = new ArrayList<>();
+        Set<String> names = new HashSet<>(), used = new HashSet<>();
+        List<TaskModule> kept = new ArrayList<>();
+        for (TaskModule t : found == null ? List.<TaskModule>of() : found) {
+            if (!names.add(t.name())) {
+                problems.add("module '" + t.name() + "' appears twice");
+            }
+            for (String p : t.parameters()) {
+                if (!eligible.contains(p)) {
+                    problems.add("module '" + t.name() + "' has '" + p + "', which is not a trainable parameter");
+                } else if (!used.add(p)) {
+                    problems.add("parameter '" + p + "' is in two modules");
+                }
+            }
+            Double rate = engine.moduleRates().get(t.name());
+            if (t.parameters().isEmpty()) {
+                problems.add("module '" + t.name() + "' is empty");
+            } else if (rate == null || rate > 0) {
+                kept.add(t); // A module at rate 0 is frozen: it is left out of training altogether.
+            }
+        }
+        for (String named : engine.moduleRates().keySet()) {
+            if (!names.contains(named)) {
+                problems.add("module_rates names module '" + named + "', which the partition does not have (modules: " + names + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new PluginException("partitioner '" + name + "' produced an invalid partition: " + String.join("; ", problems));
+        }
+        if (kept.isEmpty()) {
+            throw new ConfigurationException("every module is frozen: nothing would be trained");
+        }
+        return kept;
+    }
+
+    /** Gradients of every trainable parameter on the first training batches, from a throw-away session. */
+    private List<Map<String, TensorData>> probe(TrainingBackend backend, List<String> trainable, int count) {
+        TrainingSpec spec = TrainingSpec.builder(setup.loss(), List.of(new TaskModule("all", trainable))).threads(setup.threads()).build();
+        List<Map<String, TensorData>> out = new ArrayList<>();
+        try (TrainingSession probe = backend.open(model, spec)) {
+            for (int i = 0; i < count; i++) {
+                out.add(probe.gradients(batches.next(0), trainable));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Disjoint groups of modules, one per worker, dealt from the top of the model down so that each
+     * group has layers at several depths (and the backward work of a step is shared out).
+     */
+    private static List<List<String>> workerGroups(List<TaskModule> modules, int workers) {
+        int n = Math.max(1, Math.min(workers, modules.size()));
+        List<List<String>> groups = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int i = modules.size() - 1, k = 0; i >= 0; i--, k++) {
+            groups.get(k % n).add(0, modules.get(i).name());
+        }
+        return groups;
+    }
+
+    /** The task modules, in model order. */
+    public List<TaskModule> modules() {
+        return modules;
+    }
+
+    /** The training session (for evaluators and tests); owned by this refiner. */
+    public TrainingSession session() {
+        return session;
+    }
+
+    /**
+     * Runs the refinement: {@code setup.maxSteps()} steps over all workers, evaluating before the
+     * first step, every {@code evalEvery} steps and after the last.
+     */
+    public Summary run(Evaluator evaluator, RefineListener listener) {
+        RefineListener events = synchronizedListener(listener);
+        List<RefineListener.ModuleInfo> infos = new ArrayList<>();
+        status.values().forEach(s -> infos.add(new RefineListener.ModuleInfo(s.module.name(), s.module.parameters().size(), s.elements,
+                s.fresh, s.worker)));
+        events.begun(new RefineListener.Begin(infos, workers.size(), setup.maxSteps(), engine.baseRate(), strategies.config.values()));
+        Clock clock = new Clock();
+        Set<String> all = new LinkedHashSet<>(status.keySet());
+
+        int probeBatches = strategies.mask.probeBatches();
+        for (int i = 0; i < probeBatches; i++) {
+            session.observe(batches.next(0), all);
+        }
+        long step = 0;
+        refresh(step, true, clock, events);
+        if (engine.snapshotEvery() > 0) {
+            session.snapshot(all);
+        }
+        double[] lossSum = new double[1];
+        long[] lossCount = new long[1];
+        Score score = evaluate(evaluator, step, clock, null, events);
+        double best = score.accuracy();
+        // Masks refresh as their policy says; a fixed mask still has its modules' importance refreshed
+        // for the selector, at the engine's own pace, when there is any importance to refresh.
+        boolean remask = strategies.mask.refreshEvery() > 0;
+        int refreshEvery = remask ? strategies.mask.refreshEvery()
+                : strategies.name("importance").equals("uniform") ? 0 : engine.refreshEvery();
+        long nextRefresh = refreshEvery > 0 ? refreshEvery : Long.MAX_VALUE;
+        long nextSnapshot = engine.snapshotEvery() > 0 ? engine.snapshotEvery() : Long.MAX_VALUE;
+        long nextEval = setup.evalEvery();
+        while (step < setup.maxSteps()) {
+            long boundary = Math.min(Math.min(setup.maxSteps(), nextEval), Math.min(nextRefresh, nextSnapshot));
+            step = runRound(step, boundary, clock, events, lossSum, lossCount);
+            if (step == nextRefresh) {
+                refresh(step, remask, clock, events);
+                nextRefresh += refreshEvery;
+            }
+            if (step == nextSnapshot) {
+                session.snapshot(all);
+                nextSnapshot += engine.snapshotEvery();
+            }
+            if (step == nextEval || step == setup.maxSteps()) {
+                score = evaluate(evaluator, step, clock, lossCount[0] > 0 ? lossSum[0] / lossCount[0] : null, events);
+                best = Math.max(best, score.accuracy());
+                lossSum[0] = 0;
+                lossCount[0] = 0;
+                if (step == nextEval) {
+                    nextEval += setup.evalEvery();
+                }
+            }
+        }
+        long trainableElements = status.values().stream().mapToLong(s -> s.elements).sum();
+        Summary summary = new Summary(step, clock.trainSeconds(), clock.wallSeconds(), score.accuracy(), score.loss(), best,
+                trainableElements / (double) Math.max(1, model.parameterCount()), masks.meanDensity(), divergences);
+        events.ended(summary);
+        return summary;
+    }
+
+    /** Runs steps on every worker until the run's step count reaches {@code boundary}; returns it. */
+    private long runRound(long step, long boundary, Clock clock, RefineListener events, double[] lossSum, long[] lossCount) {
+        AtomicLong claimed = new AtomicLong(step);
+        if (workers.size() == 1) {
+            while (claimed.getAndIncrement() < boundary) {
+                workerStep(workers.get(0), claimed, clock, events, lossSum, lossCount);
+            }
+            return boundary;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(workers.size(), r -> {
+            Thread t = new Thread(r, "rsr-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (Worker w : workers) {
+                running.add(pool.submit(() -> {
+                    while (claimed.getAndIncrement() < boundary) {
+                        workerStep(w, claimed, clock, events, lossSum, lossCount);
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    running.forEach(other -> other.cancel(true));
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new BackendException("a refinement worker failed: " + e.getCause(), e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BackendException("interrupted while refining", e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return boundary;
+    }
+
+    /** One step of one worker. */
+    private void workerStep(Worker w, AtomicLong claimed, Clock clock, RefineListener events, double[] lossSum, long[] lossCount) {
+        List<ModuleState> states = new ArrayList<>();
+        synchronized (lock) {
+            Map<String, Double> levels = trail.levels();
+            for (String m : w.modules) {
+                states.add(state(status.get(m), levels));
+            }
+        }
+        String selectorName = strategies.name("selector");
+        Set<String> active = Strategies.call("selector", selectorName, "choosing modules",
+                () -> w.selector.select(Collections.unmodifiableList(states), w.steps, w.random));
+        if (active == null || active.isEmpty() || !w.modules.containsAll(active)) {
+            throw new PluginException("selector '" + selectorName + "' chose " + active + "; it must choose a non-empty subset of "
+                    + w.modules);
+        }
+        Map<String, ModuleState> activeStates = new LinkedHashMap<>();
+        states.stream().filter(s -> active.contains(s.name())).forEach(s -> activeStates.put(s.name(), s));
+        String lrName = strategies.name("lr");
+        Map<String, Double> rates = Strategies.call("lr", lrName, "setting rates",
+                () -> w.controller.rates(Collections.unmodifiableMap(activeStates), w.steps, runInfo));
+        Map<String, Double> plan = new LinkedHashMap<>();
+        for (String m : activeStates.keySet()) {
+            Double r = rates == null ? null : rates.get(m);
+            if (r == null || !Double.isFinite(r) || r < 0) {
+                throw new PluginException("lr '" + lrName + "' gave module '" + m + "' the rate " + r + " (must be finite and >= 0)");
+            }
+            plan.put(m, engine.moduleRates().getOrDefault(m, r));
+        }
+        StepResult result = session.step(batches.next(w.index), new StepPlan(active, plan));
+        w.steps++;
+        long done = Math.min(claimed.get(), setup.maxSteps());
+        synchronized (lock) {
+            if (!result.applied()) {
+                divergences++;
+                session.rollback(active);
+                active.forEach(m -> Strategies.call("lr", lrName, "lowering a rate", () -> {
+                    w.controller.diverged(m);
+                    return null;
+                }));
+                if (divergences > engine.maxDivergences()) {
+                    throw new BackendException("training diverged " + divergences + " times (loss " + result.loss()
+                            + "); the run stops. Lower the base rate (now " + engine.baseRate() + ")");
+                }
+            } else {
+                deposit(w, result, plan);
+                lossSum[0] += result.loss();
+                lossCount[0]++;
+                for (String m : active) {
+                    ModuleStatus s = status.get(m);
+                    s.steps++;
+                    s.rate = plan.get(m);
+                    s.signal = result.signals().get(m);
+                }
+            }
+            events.stepped(new RefineListener.Step(done, w.index, clock.trainSeconds(), result.loss(), result.applied(), plan,
+                    trail.levels()));
+        }
+    }
+
+    /**
+     * The active modules' share of the loss improvement since the worker's recent average, relative
+     * to that average, split in proportion to each module's first-order share of the step
+     * ({@code rate · ‖g‖ · √elements}, Adam moving each element by about its rate).
+     */
+    private void deposit(Worker w, StepResult result, Map<String, Double> rates) {
+        double loss = result.loss();
+        double previous = w.lossAverage;
+        w.lossAverage = Double.isNaN(previous) ? loss : 0.9 * previous + 0.1 * loss;
+        double improvement = Double.isNaN(previous) ? 0 : Math.max(0, (previous - loss) / Math.max(Math.abs(previous), 1e-8));
+        Map<String, Double> weights = new LinkedHashMap<>();
+        double total = 0;
+        for (Map.Entry<String, Double> e : rates.entrySet()) {
+            ModuleSignal s = result.signals().get(e.getKey());
+            double weight = e.getValue() * (s == null ? 1 : Math.sqrt(s.gradientSquared() * status.get(e.getKey()).elements));
+            weights.put(e.getKey(), weight);
+            total += weight;
+        }
+        Map<String, Double> deposits = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : weights.entrySet()) {
+            deposits.put(e.getKey(), total > 0 ? improvement * e.getValue() / total : 0);
+        }
+        String name = strategies.name("pheromone");
+        Strategies.call("pheromone", name, "updating the trail", () -> {
+            trail.update(Collections.unmodifiableMap(deposits));
+            return null;
+        });
+        Map<String, Double> levels = trail.levels();
+        for (String m : status.keySet()) {
+            Double tau = levels == null ? null : levels.get(m);
+            if (tau == null || !Double.isFinite(tau) || tau <= 0) {
+                throw new PluginException("pheromone '" + name + "' gave module '" + m + "' the level " + tau + " (must be finite and > 0)");
+            }
+        }
+    }
+
+    private static ModuleState state(ModuleStatus s, Map<String, Double> levels) {
+        return new ModuleState(s.module.name(), s.elements, s.fresh, s.steps, s.rate, s.importance, levels.getOrDefault(s.module.name(), 1.0),
+                s.signal);
+    }
+
+    private void refresh(long step, boolean remask, Clock clock, RefineListener events) {
+        Masks.Refresh r = masks.refresh(remask);
+        synchronized (lock) {
+            r.importance().forEach((m, eta) -> status.get(m).importance = eta);
+        }
+        events.refreshed(new RefineListener.Refresh(step, clock.trainSeconds(), r.density(), r.importance()));
+    }
+
+    private Score evaluate(Evaluator evaluator, long step, Clock clock, Double trainLoss, RefineListener events) {
+        clock.pause();
+        try {
+            Score s = evaluator.evaluate(session);
+            events.evaluated(new RefineListener.Evaluation(step, clock.trainSeconds(), trainLoss, s.accuracy(), s.loss()));
+            return s;
+        } finally {
+            clock.resume();
+        }
+    }
+
+    /** The model with the refined parameters. */
+    public ModelGraph export() {
+        return session.export();
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    private static RefineListener synchronizedListener(RefineListener l) {
+        Object monitor = new Object();
+        return new RefineListener() {
+            @Override
+            public void begun(Begin event) {
+                synchronized (monitor) {
+                    l.begun(event);
+                }
+            }
+
+            @Override
+            public void stepped(Step event) {
+                synchronized (monitor) {
+                    l.stepped(event);
+                }
+            }
+
+            @Override
+            public void refreshed(Refresh event) {
+                synchronized (monitor) {
+                    l.refreshed(event);
+                }
+            }
+
+            @Override
+            public void evaluated(Evaluation event) {
+                synchronized (monitor) {
+                    l.evaluated(event);
+                }
+            }
+
+            @Override
+            public void ended(Summary summary) {
+                synchronized (monitor) {
+                    l.ended(summary);
+                }
+            }
+        };
+    }
+
+    /** Wall time, and training time: wall time with the paused spans (evaluations) left out. */
+    private static final class Clock {
+        private final long start = System.nanoTime();
+        private long paused;
+        private long pausedAt = -1;
+
+        void pause() {
+            pausedAt = System.nanoTime();
+        }
+
+        void resume() {
+            paused += System.nanoTime() - pausedAt;
+            pausedAt = -1;
+        }
+
+        double trainSeconds() {
+            long now = pausedAt >= 0 ? pausedAt : System.nanoTime();
+            return (now - start - paused) / 1e9;
+        }
+
+        double wallSeconds() {
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+}

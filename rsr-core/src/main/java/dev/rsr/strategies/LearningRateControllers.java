@@ -1,0 +1,168 @@
+package dev.rsr.strategies;
+
+import dev.rsr.spi.LearningRateController;
+import dev.rsr.spi.ModuleState;
+import dev.rsr.spi.Settings;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The built-in learning-rate controllers. */
+public final class LearningRateControllers {
+    private LearningRateControllers() {
+    }
+
+    /**
+     * What every controller shares: a linear warm-up, a larger start for modules new to the task
+     * (a fresh head on a pretrained encoder), and a halving of a module's rate each time its step
+     * diverges.
+     *
+     * @param warmup     the warm-up's length as a fraction of the run
+     * @param warmupMax  the warm-up's longest length in steps
+     * @param freshScale the rate of a fresh module over the base rate
+     */
+    record Common(double warmup, int warmupMax, double freshScale) {
+        static Common read(Settings s) {
+            return new Common(s.decimal("warmup", 0.1, 0, 1), s.integer("warmup_max", 100, 0, 1_000_000),
+                    s.decimal("fresh_scale", 20, 0, 1e6));
+        }
+
+        double warmupFactor(long step, long maxSteps) {
+            long length = Math.min(warmupMax, Math.max(1, (long) (warmup * maxSteps)));
+            return warmup == 0 ? 1 : Math.min(1.0, (step + 1) / (double) length);
+        }
+
+        double start(ModuleState m, double baseRate) {
+            return m.fresh() ? baseRate * freshScale : baseRate;
+        }
+    }
+
+    /** A controller computing one rate per module; keeps each module's divergence penalty. */
+    private abstract static class PerModule implements LearningRateController.Controller {
+        final Common common;
+        private final Map<String, Double> penalty = new HashMap<>();
+
+        PerModule(Common common) {
+            this.common = common;
+        }
+
+        @Override
+        public final Map<String, Double> rates(Map<String, ModuleState> active, long step, LearningRateController.RunInfo run) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            double warm = common.warmupFactor(step, run.maxSteps());
+            active.forEach((name, m) -> out.put(name, warm * penalty.getOrDefault(name, 1.0) * rate(m, step, run)));
+            return out;
+        }
+
+        /** The module's rate before warm-up and penalty. */
+        abstract double rate(ModuleState module, long step, LearningRateController.RunInfo run);
+
+        @Override
+        public void diverged(String module) {
+            penalty.merge(module, 0.5, (a, b) -> a * b);
+        }
+    }
+
+    /** The base rate for every module (fresh ones scaled), after warm-up: fine-tuning as usually done. */
+    public static final class Constant implements LearningRateController {
+        @Override
+        public String name() {
+            return "constant";
+        }
+
+        @Override
+        public Controller create(Settings settings) {
+            return new PerModule(Common.read(settings)) {
+                @Override
+                double rate(ModuleState m, long step, RunInfo run) {
+                    return common.start(m, run.baseRate());
+                }
+            };
+        }
+    }
+
+    /** Warm-up, then a cosine decay to {@code floor} times the rate at the end of the run. */
+    public static final class WarmupCosine implements LearningRateController {
+        @Override
+        public String name() {
+            return "warmup-cosine";
+        }
+
+        @Override
+        public Controller create(Settings settings) {
+            double floor = settings.decimal("floor", 0, 0, 1);
+            return new PerModule(Common.read(settings)) {
+                @Override
+                double rate(ModuleState m, long step, RunInfo run) {
+                    double progress = Math.min(1, step / (double) Math.max(1, run.maxSteps()));
+                    return common.start(m, run.baseRate()) * (floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+                }
+            };
+        }
+    }
+
+    /**
+     * LAMB's trust ratio per module: {@code coefficient · ‖w‖ / ‖d‖}, where {@code d} is the direction
+     * of the module's last update, so every module changes by about the same fraction of its size
+     * per step. The first step, before any direction is known, takes the base rate.
+     */
+    public static final class TrustRatio implements LearningRateController {
+        @Override
+        public String name() {
+            return "trust-ratio";
+        }
+
+        @Override
+        public Controller create(Settings settings) {
+            double coefficient = settings.positiveDecimal("coefficient", 1e-3, 1);
+            return new PerModule(Common.read(settings)) {
+                @Override
+                double rate(ModuleState m, long step, RunInfo run) {
+                    if (m.signal() == null || m.signal().directionSquared() <= 0 || m.signal().weightSquared() <= 0) {
+                        return common.start(m, run.baseRate());
+                    }
+                    return coefficient * Math.sqrt(m.signal().weightSquared() / m.signal().directionSquared());
+                }
+            };
+        }
+    }
+
+    /**
+     * Each module's rate follows its own progress, as hypergradient descent does (Baydin et al.,
+     * 2018), in a multiplicative, scale-free form: after every update of a module its log-rate
+     * moves by {@code gain · cos(g, d)}, the cosine between the module's new gradient and the
+     * direction of its last update. A positive cosine means the last step fell short (the loss still
+     * falls that way) and the rate grows; a negative one means it overshot and the rate shrinks.
+     * Starts from the base rate (fresh modules scaled), kept within {@code [base/range, base·range]}.
+     */
+    public static final class ProgressAdaptive implements LearningRateController {
+        @Override
+        public String name() {
+            return "progress-adaptive";
+        }
+
+        @Override
+        public Controller create(Settings settings) {
+            double gain = settings.decimal("gain", 0.05, 0, 10);
+            double range = settings.decimal("range", 100, 1, 1e6);
+            return new PerModule(Common.read(settings)) {
+                private final Map<String, Double> logRate = new HashMap<>();
+                private final Map<String, Long> seen = new HashMap<>();
+
+                @Override
+                double rate(ModuleState m, long step, RunInfo run) {
+                    double start = Math.log(common.start(m, run.baseRate()));
+                    double current = logRate.getOrDefault(m.name(), start);
+                    // Adapt once per new update of the module (its signal belongs to its latest update).
+                    if (m.signal() != null && m.steps() > seen.getOrDefault(m.name(), 0L)) {
+                        double lo = start - Math.log(range), hi = start + Math.log(range);
+                        current = Math.max(lo, Math.min(hi, current + gain * m.signal().cosine()));
+                        seen.put(m.name(), m.steps());
+                    }
+                    logRate.put(m.name(), current);
+                    return Math.exp(current);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.rsr.strategies;
+
+import dev.rsr.spi.ModuleSelector;
+import dev.rsr.spi.ModuleState;
+import dev.rsr.spi.Settings;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/** The built-in module selectors. */
+public final class ModuleSelectors {
+    private ModuleSelectors() {
+    }
+
+    /** Every module on every step. */
+    public static final class All implements ModuleSelector {
+        @Override
+        public String name() {
+            return "all";
+        }
+
+        @Override
+        public Selector create(Settings settings) {
+            return (modules, step, random) -> names(modules);
+        }
+    }
+
+    /**
+     * The settings every choosing selector shares.
+     *
+     * @param k      modules chosen besides the {@code always} ones
+     * @param period steps between choices (the choice holds in between)
+     * @param always modules updated on every step: names, or {@code first} and {@code last} for the
+     *               first and last module in model order (embeddings and head, say)
+     * @param alpha  the weight of pheromone in {@code τ^α·η^β}
+     * @param beta   the weight of importance
+     */
+    record Choice(int k, int period, List<String> always, double alpha, double beta) {
+        static Choice read(Settings s, int k, int period, List<String> always) {
+            return new Choice(s.integer("k", k, 1, 10_000), s.integer("period", period, 1, 1_000_000), s.names("always", always),
+                    s.decimal("alpha", 1, 0, 10), s.decimal("beta", 1, 0, 10));
+        }
+
+        Set<String> alwaysIn(List<ModuleState> modules) {
+            Set<String> out = new LinkedHashSet<>();
+            for (String a : always) {
+                String name = switch (a) {
+                    case "first" -> modules.get(0).name();
+                    case "last" -> modules.get(modules.size() - 1).name();
+                    default -> a;
+                };
+                if (modules.stream().anyMatch(m -> m.name().equals(name))) {
+                    out.add(name);
+                }
+            }
+            return out;
+        }
+
+        double weight(ModuleState m) {
+            return Math.pow(m.pheromone(), alpha) * Math.pow(Math.max(m.importance(), 1e-12), beta);
+        }
+    }
+
+    /** A choice that holds for {@code period} steps, then is drawn again. */
+    private abstract static class Periodic implements ModuleSelector.Selector {
+        final Choice choice;
+        private Set<String> current = Set.of();
+
+        Periodic(Choice choice) {
+            this.choice = choice;
+        }
+
+        @Override
+        public final Set<String> select(List<ModuleState> modules, long step, SplittableRandom random) {
+            if (current.isEmpty() || step % choice.period() == 0) {
+                Set<String> chosen = new LinkedHashSet<>(choice.alwaysIn(modules));
+                List<ModuleState> candidates = new ArrayList<>(modules.stream().filter(m -> !chosen.contains(m.name())).toList());
+                chosen.addAll(choose(candidates, Math.min(choice.k(), candidates.size()), random));
+                current = chosen;
+            }
+            return current;
+        }
+
+        abstract List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random);
+    }
+
+    /** The {@code k} modules of highest {@code τ^α·η^β}, plus the {@code always} ones. */
+    public static final class TopK implements ModuleSelector {
+        @Override
+        public String name() {
+            return "top-k";
+        }
+
+        @Override
+        public Selector create(Settings settings) {
+            return new Periodic(Choice.read(settings, 2, 1, List.of("last"))) {
+                @Override
+                List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random) {
+                    return candidates.stream().sorted(Comparator.comparingDouble(choice::weight).reversed()).limit(k)
+                            .map(ModuleState::name).toList();
+                }
+            };
+        }
+    }
+
+    /**
+     * LISA: {@code k} modules drawn uniformly every {@code period} steps, with the first and last
+     * (embeddings and head) always trained (Pan et al., 2024: two layers every 50 steps).
+     */
+    public static final class RandomK implements ModuleSelector {
+        @Override
+        public String name() {
+            return "random-k";
+        }
+
+        @Override
+        public Selector create(Settings settings) {
+            return new Periodic(Choice.read(settings, 2, 50, List.of("first", "last"))) {
+                @Override
+                List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random) {
+                    List<String> pool = new ArrayList<>(names(candidates));
+                    List<String> out = new ArrayList<>();
+                    for (int i = 0; i < k; i++) {
+                        out.add(pool.remove(random.nextInt(pool.size())));
+                    }
+                    return out;
+                }
+            };
+        }
+    }
+
+    /**
+     * The ants' choice: {@code k} modules drawn without replacement with probability proportional to
+     * {@code τ^α·η^β}, so modules that brought progress and matter to the task are refined more often
+     * while every module keeps a chance.
+     */
+    public static final class Aco implements ModuleSelector {
+        @Override
+        public String name() {
+            return "aco";
+        }
+
+        @Override
+        public Selector create(Settings settings) {
+            return new Periodic(Choice.read(settings, 2, 1, List.of("last"))) {
+                @Override
+                List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random) {
+                    List<ModuleState> pool = new ArrayList<>(candidates);
+                    List<String> out = new ArrayList<>();
+                    for (int i = 0; i < k; i++) {
+                        double total = pool.stream().mapToDouble(choice::weight).sum();
+                        double r = random.nextDouble() * total;
+                        int pick = pool.size() - 1;
+                        for (int j = 0; j < pool.size(); j++) {
+                            r -= choice.weight(pool.get(j));
+                            if (r < 0) {
+                                pick = j;
+                                break;
+                            }
+                        }
+                        out.add(pool.remove(pick).name());
+                    }
+                    return out;
+                }
+            };
+        }
+    }
+
+    private static Set<String> names(List<ModuleState> modules) {
+        Set<String> out = new LinkedHashSet<>();
+        modules.forEach(m -> out.add(m.name()));
+        return out;
+    }
+}
