@@ -25,15 +25,60 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, measured side by side in one run.",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmarks, measured side by side in one run.",
+        "Without a subcommand: refinement methods compared on one task (--train, --eval, a starting model and --methods), "
+                + "one after another on identical data, seeds and budgets, written to DIR/bench.json."},
         subcommands = {BenchCommand.Inference.class, BenchCommand.Training.class})
-final class BenchCommand implements Runnable {
+final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    TaskOptions task = new TaskOptions();
+
+    @picocli.CommandLine.Mixin
+    MethodOptions methodOptions = new MethodOptions();
+
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions = new PluginOptions();
+
+    @Option(names = "--methods", split = ",", defaultValue = "full,rsr", description = "Methods to compare; a variant changes "
+            + "settings, e.g. rsr{booster=none;pheromone=none} (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--repeats", defaultValue = "1", description = "Runs of each method, with seeds --seed, --seed+1, ... (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write bench.json and every run's metrics (required).")
+    Path out;
+
+    @Option(names = "--max-steps", defaultValue = "300", description = "Steps per run (default: ${DEFAULT-VALUE}).")
+    int maxSteps;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--eval-every", defaultValue = "25", description = "Evaluate every this many steps (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the first repeat (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--target", defaultValue = "0.99", description = "Time to target: the first evaluation reaching this fraction of "
+            + "full's best accuracy with the same seed (default: ${DEFAULT-VALUE}).")
+    double target;
+
+    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() throws Exception {
+        task.requireOptions(spec.commandLine());
+        if (out == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --out");
+        }
+        return MethodsBench.run(task, methodOptions, pluginOptions, methods, repeats, out, maxSteps, batch, evalEvery, seed, target, threads,
+                spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     @Command(name = "inference", mixinStandardHelpOptions = true,

@@ -1,0 +1,230 @@
+package dev.rsr.cli;
+
+import dev.rsr.data.TableFormat;
+import dev.rsr.data.TextExample;
+import dev.rsr.data.TextTableReader;
+import dev.rsr.engine.FineTuner;
+import dev.rsr.engine.Provenance;
+import dev.rsr.engine.TextTask;
+import dev.rsr.error.ConfigurationException;
+import dev.rsr.error.DataException;
+import dev.rsr.error.ModelException;
+import dev.rsr.huggingface.HuggingFaceTokenizer;
+import dev.rsr.huggingface.PretrainedModels;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.onnx.OnnxFormat;
+import dev.rsr.spi.Tokenizer;
+import dev.rsr.zoo.Heads;
+import dev.rsr.zoo.TextClassifier;
+import dev.rsr.zoo.TextEncoder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/**
+ * A text-classification task and where its model starts, as {@code finetune} and {@code bench}
+ * take them: the data files, and a classifier or encoder to start from (a file, a pretrained
+ * shortcut or a fresh zoo model).
+ */
+final class TaskOptions {
+    static final class Base {
+        @Option(names = "--model", description = "Start from this ONNX text classifier or encoder (inputs input_ids, attention_mask).")
+        Path model;
+
+        @Option(names = "--zoo", description = "Start from a fresh zoo model: text-classifier.")
+        String zoo;
+
+        @Option(names = "--pretrained", description = "Start from a pretrained encoder shipped with RSR: all-minilm-l6-v2.")
+        String pretrained;
+    }
+
+    // Checked in requireOptions, not by picocli: bench's subcommands do not take these options, and
+    // picocli would demand a parent command's required options of its subcommands too.
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Base base;
+
+    @Option(names = "--tokenizer", description = "A Hugging Face tokenizer.json for a --model encoder that carries no tokenizer.")
+    Path tokenizerFile;
+
+    @Option(names = "--train", description = "Training data: TSV, CSV or JSONL with text and label columns.")
+    Path train;
+
+    @Option(names = "--eval", description = "Evaluation data, in the same form.")
+    Path eval;
+
+    @Option(names = "--format", description = "Data format: ${COMPLETION-CANDIDATES} (default: from the file name).")
+    TableFormat format;
+
+    @Option(names = "--text-column", defaultValue = "text",
+            description = "Text column: a header name, or a 0-based position in files without a header (default: ${DEFAULT-VALUE}; position 0 without a header).")
+    String textColumn;
+
+    @Option(names = "--label-column", defaultValue = "label",
+            description = "Label column: a header name or a 0-based position (default: ${DEFAULT-VALUE}; position 1 without a header).")
+    String labelColumn;
+
+    @Option(names = "--vocab", defaultValue = "5000", description = "Largest tokenizer vocabulary (default: ${DEFAULT-VALUE}).")
+    int vocab;
+
+    @Option(names = "--max-length", defaultValue = "64", description = "Longest token sequence; longer texts are cut and counted (default: ${DEFAULT-VALUE}).")
+    int maxLength;
+
+    @Option(names = "--dim", defaultValue = "64", description = "zoo: model width (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--layers", defaultValue = "2", description = "zoo: encoder blocks (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--heads", defaultValue = "4", description = "zoo: attention heads (default: ${DEFAULT-VALUE}).")
+    int heads;
+
+    @Option(names = "--reinit", description = "Re-initialize the --model's weights randomly (zoo initialization, --seed): the "
+            + "from-scratch baseline of a pretrained encoder with the same architecture and tokenizer.")
+    boolean reinit;
+
+    /** The task, its data and its starting model. */
+    record Prepared(FineTuner.Start start, TextTask task, FineTuner.Data data) {
+    }
+
+    private List<TextExample> trainData, evalData;
+    private byte[] trainBytes, evalBytes, modelBytes;
+    private ModelGraph read;
+
+    /** Fails as a usage error when the task or its starting model is not given. */
+    void requireOptions(picocli.CommandLine cli) {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        if (base == null) {
+            missing.add("one of --model, --zoo, --pretrained");
+        }
+        if (train == null) {
+            missing.add("--train");
+        }
+        if (eval == null) {
+            missing.add("--eval");
+        }
+        if (!missing.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(cli, "Missing required option(s): " + String.join(", ", missing));
+        }
+    }
+
+    /** Reads the data and the base model (once), then builds the starting model for {@code seed}. */
+    Prepared prepare(long seed, PrintWriter err) throws IOException {
+        if (trainData == null) {
+            trainData = reader(train).read(train);
+            evalData = reader(eval).read(eval);
+            trainBytes = Files.readAllBytes(train);
+            evalBytes = Files.readAllBytes(eval);
+        }
+        ModelGraph start;
+        TextTask task;
+        String description;
+        Set<String> fresh = Set.of();
+        boolean pretrained = base.zoo == null && !reinit;
+        if (base.zoo == null) {
+            String source = base.model != null ? base.model.toString() : base.pretrained;
+            if (read == null) {
+                modelBytes = base.model != null ? readModelFile(base.model) : null;
+                read = modelBytes != null ? OnnxFormat.fromBytes(modelBytes, source) : PretrainedModels.load(base.pretrained);
+                if (tokenizerFile != null) {
+                    read = TextTask.attachTokenizer(read, HuggingFaceTokenizer.fromJson(Files.readString(tokenizerFile), tokenizerFile.toString()));
+                }
+            }
+            description = modelBytes != null ? "file sha256:" + Provenance.sha256(modelBytes) : "pretrained " + base.pretrained;
+            ModelGraph loaded = reinit ? read.withInitializers(dev.rsr.ir.builder.ParameterInit.reinitialize(read, seed)) : read;
+            if (reinit) {
+                description += " re-initialized (seed " + seed + ")";
+            }
+            if (loaded.graph().output(TextClassifier.LOGITS).isPresent()) {
+                start = loaded;
+                task = TextTask.fromModel(start, source).orElseGet(() ->
+                        TextTask.fromTraining(trainData, Math.min(vocab, embeddingRows(loaded)), maxLength));
+                checkClassifier(start, task);
+            } else {
+                // An encoder (from rsr pretrain, or a pretrained transformer): attach a fresh head for this task's labels.
+                String hidden = hiddenOutput(loaded);
+                Tokenizer tokenizer = TextTask.tokenizerOf(loaded, source).orElseThrow(() -> new ModelException(
+                        source + ": an encoder without a saved tokenizer; give the one it was trained with (--tokenizer tokenizer.json)"));
+                int length = Integer.parseInt(loaded.metadata().properties().getOrDefault(TextTask.MAX_LENGTH_PROPERTY,
+                        Integer.toString(maxLength)));
+                task = TextTask.withTokenizer(trainData, tokenizer, Math.min(length, maxLength));
+                start = Heads.classifier(loaded, hidden, task.labels().size(), seed);
+                fresh = Set.copyOf(start.metadata().parameterGroups().getOrDefault(Heads.CLASSIFIER_GROUP, List.of()));
+                err.printf("encoder %s: attached a fresh %d-class head to output '%s'%n", source, task.labels().size(), hidden);
+            }
+        } else {
+            if (!base.zoo.equals("text-classifier")) {
+                throw new ConfigurationException("--zoo: unknown model '" + base.zoo + "'; choose text-classifier");
+            }
+            task = TextTask.fromTraining(trainData, vocab, maxLength);
+            TextClassifier zooModel = new TextClassifier(task.tokenizer().vocabularySize(), dim, layers, heads, 4 * dim, maxLength,
+                    task.labels().size(), seed);
+            start = zooModel.build();
+            description = "zoo " + zooModel;
+        }
+        TextTask.EncodedExamples trainSet = task.encode(trainData);
+        TextTask.EncodedExamples evalSet = task.encode(evalData);
+        err.printf("task: %d labels, vocabulary %d, %d train / %d eval examples; %,d parameters%n", task.labels().size(),
+                task.tokenizer().vocabularySize(), trainSet.size(), evalSet.size(), start.parameterCount());
+        if (trainSet.truncated() > 0) {
+            err.printf("note: %d training texts are longer than --max-length %d and were cut%n", trainSet.truncated(), maxLength);
+        }
+        return new Prepared(new FineTuner.Start(start, description, pretrained ? fresh : Set.of(), pretrained), task,
+                new FineTuner.Data(trainSet, evalSet, Provenance.sha256(trainBytes), Provenance.sha256(evalBytes)));
+    }
+
+    private TextTableReader reader(Path file) {
+        return new TextTableReader(format != null ? format : TableFormat.of(file), textColumn, labelColumn);
+    }
+
+    /** The model file's bytes (parsed and hashed from one read); a missing file is named. */
+    private static byte[] readModelFile(Path file) throws java.io.IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelException(file + ": no such file");
+        }
+        return Files.readAllBytes(file);
+    }
+
+    /** The encoder's per-token output: {@code hidden}, {@code last_hidden_state}, or its only float[batch, sequence, dim] output. */
+    static String hiddenOutput(ModelGraph encoder) {
+        List<String> candidates = encoder.graph().outputs().stream()
+                .filter(v -> v.shape().hasRank() && v.shape().rank() == 3 && v.type() == dev.rsr.ir.DataType.FLOAT)
+                .map(dev.rsr.ir.ValueInfo::name).toList();
+        for (String preferred : List.of(TextEncoder.HIDDEN, "last_hidden_state")) {
+            if (candidates.contains(preferred)) {
+                return preferred;
+            }
+        }
+        if (candidates.size() == 1) {
+            return candidates.get(0);
+        }
+        throw new ModelException("the model has no 'logits' output and no single float[batch, sequence, dim] output to attach a "
+                + "classifier to (outputs: " + encoder.graph().outputs() + ")");
+    }
+
+    /** Rows of the embedding table that {@code input_ids} indexes. */
+    private static int embeddingRows(ModelGraph model) {
+        return (int) RandomInputs.gatherRows(model, TextClassifier.INPUT_IDS).orElseThrow(() -> new ModelException(
+                "the model has no embedding table (a Gather of an initializer by '" + TextClassifier.INPUT_IDS
+                        + "'), so RSR cannot size a tokenizer for it"));
+    }
+
+    private static void checkClassifier(ModelGraph model, TextTask task) {
+        for (String input : List.of(TextClassifier.INPUT_IDS, TextClassifier.ATTENTION_MASK)) {
+            if (model.graph().input(input).isEmpty()) {
+                throw new ModelException("the model has no input '" + input + "'; a text classifier takes input_ids and attention_mask");
+            }
+        }
+        var logits = model.graph().output(TextClassifier.LOGITS).orElseThrow(() ->
+                new ModelException("the model has no output 'logits'"));
+        if (logits.shape().hasRank() && logits.shape().rank() == 2 && logits.shape().dim(1).isFixed()
+                && logits.shape().dim(1).size() != task.labels().size()) {
+            throw new DataException("the model has " + logits.shape().dim(1).size() + " classes but the data has "
+                    + task.labels().size() + " labels " + task.labels());
+        }
+    }
+}
