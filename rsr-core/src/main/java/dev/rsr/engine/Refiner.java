@@ -327,13 +327,14 @@ public final class Refiner implements AutoCloseable {
                 kept.add(t); // A module at rate 0 is frozen: it is left out of training altogether.
             }
         }
-        for (String named : engine.moduleRates().keySet()) {
-            if (!names.contains(named)) {
-                problems.add("module_rates names module '" + named + "', which the partition does not have (modules: " + names + ")");
-            }
-        }
         if (!problems.isEmpty()) {
             throw new PluginException("partitioner '" + name + "' produced an invalid partition: " + String.join("; ", problems));
+        }
+        for (String named : engine.moduleRates().keySet()) {
+            if (!names.contains(named)) {
+                throw new ConfigurationException("module_rates names module '" + named + "', which the partition does not have (modules: "
+                        + found.stream().map(TaskModule::name).toList() + ")");
+            }
         }
         if (kept.isEmpty()) {
             throw new ConfigurationException("every module is frozen: nothing would be trained");
@@ -545,27 +546,20 @@ public final class Refiner implements AutoCloseable {
     }
 
     /**
-     * The active modules' share of the loss improvement since the worker's recent average, relative
-     * to that average, split in proportion to each module's first-order share of the step
-     * ({@code rate · ‖g‖ · √elements}, Adam moving each element by about its rate).
+     * Each updated module deposits the loss decrease its own update is expected to bring, to first
+     * order: its rate times {@code g·d}, this step's gradient against the direction of its update
+     * (as the module's signal gives it), relative to the worker's recent loss. A module whose steps
+     * keep paying off builds up its trail; one whose gradient turned against its updates deposits
+     * nothing and its trail evaporates.
      */
     private void deposit(Worker w, StepResult result, Map<String, Double> rates) {
-        double loss = result.loss();
-        double previous = w.lossAverage;
-        w.lossAverage = Double.isNaN(previous) ? loss : 0.9 * previous + 0.1 * loss;
-        double improvement = Double.isNaN(previous) ? 0 : Math.max(0, (previous - loss) / Math.max(Math.abs(previous), 1e-8));
-        Map<String, Double> weights = new LinkedHashMap<>();
-        double total = 0;
-        for (Map.Entry<String, Double> e : rates.entrySet()) {
-            ModuleSignal s = result.signals().get(e.getKey());
-            double weight = e.getValue() * (s == null ? 1 : Math.sqrt(s.gradientSquared() * status.get(e.getKey()).elements));
-            weights.put(e.getKey(), weight);
-            total += weight;
-        }
+        w.lossAverage = Double.isNaN(w.lossAverage) ? result.loss() : 0.9 * w.lossAverage + 0.1 * result.loss();
+        double scale = Math.max(Math.abs(w.lossAverage), 1e-8);
         Map<String, Double> deposits = new LinkedHashMap<>();
-        for (Map.Entry<String, Double> e : weights.entrySet()) {
-            deposits.put(e.getKey(), total > 0 ? improvement * e.getValue() / total : 0);
-        }
+        rates.forEach((m, rate) -> {
+            ModuleSignal s = result.signals().get(m);
+            deposits.put(m, s == null ? 0 : Math.max(0, rate * s.alignment()) / scale);
+        });
         String name = strategies.name("pheromone");
         Strategies.call("pheromone", name, "updating the trail", () -> {
             trail.update(Collections.unmodifiableMap(deposits));

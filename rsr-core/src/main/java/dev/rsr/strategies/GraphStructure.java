@@ -30,6 +30,7 @@ final class GraphStructure {
     private final Map<String, Integer> producer = new HashMap<>();
     private final Map<String, List<Integer>> consumers = new HashMap<>();
     private final Set<String> initializers;
+    /** Shapes of the initializers. */
     private final Map<String, long[]> shapes = new HashMap<>();
 
     GraphStructure(ModelGraph model) {
@@ -126,12 +127,25 @@ final class GraphStructure {
 
     /**
      * Parameters in blocks: a graph cut at every residual addition (an Add of two computed values,
-     * one of which depends on the other), each parameter in the block of its first use, then blocks
-     * that repeat with the same parameter shapes merged into one per repetition (a transformer
-     * layer's attention and feed-forward halves, say). Names them {@code block0, block1, …}.
+     * one of which depends on the other) and where the first residual stream begins (so that a stem,
+     * such as the embeddings, is a block of its own), each parameter in the block of its first use;
+     * then blocks that repeat with the same parameter shapes merged into one per repetition (a
+     * transformer layer's attention and feed-forward halves, say).
      */
     List<List<String>> residualBlocks(List<String> parameters) {
         Set<String> wanted = new HashSet<>(parameters);
+        Set<Integer> cuts = new HashSet<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (isResidualAdd(i)) {
+                if (cuts.isEmpty()) {
+                    Integer stem = producer.get(skipInput(i));
+                    if (stem != null) {
+                        cuts.add(stem);
+                    }
+                }
+                cuts.add(i);
+            }
+        }
         List<List<String>> segments = new ArrayList<>();
         List<String> current = new ArrayList<>();
         Set<String> assigned = new HashSet<>();
@@ -142,7 +156,7 @@ final class GraphStructure {
                     current.add(in);
                 }
             }
-            if (isResidualAdd(i) && !current.isEmpty()) {
+            if (cuts.contains(i) && !current.isEmpty()) {
                 segments.add(current);
                 current = new ArrayList<>();
             }
@@ -151,6 +165,13 @@ final class GraphStructure {
             segments.add(current);
         }
         return mergeRepeats(segments);
+    }
+
+    /** Of a residual addition's two inputs, the one the other depends on: the stream that skips the block. */
+    private String skipInput(int residualAdd) {
+        Node n = nodes.get(residualAdd);
+        String a = n.inputs().get(0), b = n.inputs().get(1);
+        return dependsOn(producer.get(b), a) ? a : b;
     }
 
     private boolean isResidualAdd(int index) {
@@ -162,7 +183,31 @@ final class GraphStructure {
         if (!producer.containsKey(a) || !producer.containsKey(b) || initializers.contains(a) || initializers.contains(b)) {
             return false;
         }
-        return dependsOn(producer.get(a), b) || dependsOn(producer.get(b), a);
+        // Both sides carry learned features: an attention mask added to the scores is not a residual stream.
+        return (dependsOn(producer.get(a), b) || dependsOn(producer.get(b), a)) && carriesWeights(a) && carriesWeights(b);
+    }
+
+    /** Whether a value is computed from some weight matrix (an initializer of rank two or more). */
+    private boolean carriesWeights(String value) {
+        Integer start = producer.get(value);
+        if (start == null) {
+            return false;
+        }
+        Deque<Integer> queue = new ArrayDeque<>(List.of(start));
+        Set<Integer> seen = new HashSet<>(queue);
+        while (!queue.isEmpty() && seen.size() < 400) {
+            for (String in : nodes.get(queue.poll()).inputs()) {
+                long[] shape = shapes.get(in);
+                if (shape != null && shape.length >= 2) {
+                    return true;
+                }
+                Integer p = producer.get(in);
+                if (p != null && seen.add(p)) {
+                    queue.add(p);
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether the node's output depends on {@code value}, looking up to a few hundred nodes back. */

@@ -37,11 +37,15 @@ public final class ModuleSelectors {
      *               first and last module in model order (embeddings and head, say)
      * @param alpha  the weight of pheromone in {@code τ^α·η^β}
      * @param beta   the weight of importance
+     * @param above  also update every module above the deepest one chosen: the backward pass reaches
+     *               the deepest chosen module anyway, so the modules between it and the output cost
+     *               only their weight gradients and updates, and the number of distinct module sets
+     *               (each of which costs the backend a set-up on first use) stays linear
      */
-    record Choice(int k, int period, List<String> always, double alpha, double beta) {
-        static Choice read(Settings s, int k, int period, List<String> always) {
+    record Choice(int k, int period, List<String> always, double alpha, double beta, boolean above) {
+        static Choice read(Settings s, int k, int period, List<String> always, boolean above) {
             return new Choice(s.integer("k", k, 1, 10_000), s.integer("period", period, 1, 1_000_000), s.names("always", always),
-                    s.decimal("alpha", 1, 0, 10), s.decimal("beta", 1, 0, 10));
+                    s.decimal("alpha", 1, 0, 10), s.decimal("beta", 1, 0, 10), s.flag("above", above));
         }
 
         Set<String> alwaysIn(List<ModuleState> modules) {
@@ -79,6 +83,17 @@ public final class ModuleSelectors {
                 Set<String> chosen = new LinkedHashSet<>(choice.alwaysIn(modules));
                 List<ModuleState> candidates = new ArrayList<>(modules.stream().filter(m -> !chosen.contains(m.name())).toList());
                 chosen.addAll(choose(candidates, Math.min(choice.k(), candidates.size()), random));
+                if (choice.above()) {
+                    int deepest = modules.size();
+                    for (int i = 0; i < modules.size(); i++) {
+                        if (chosen.contains(modules.get(i).name()) && !choice.alwaysIn(modules).contains(modules.get(i).name())) {
+                            deepest = Math.min(deepest, i);
+                        }
+                    }
+                    for (int i = deepest; i < modules.size(); i++) {
+                        chosen.add(modules.get(i).name());
+                    }
+                }
                 current = chosen;
             }
             return current;
@@ -96,7 +111,7 @@ public final class ModuleSelectors {
 
         @Override
         public Selector create(Settings settings) {
-            return new Periodic(Choice.read(settings, 2, 1, List.of("last"))) {
+            return new Periodic(Choice.read(settings, 2, 1, List.of("last"), false)) {
                 @Override
                 List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random) {
                     return candidates.stream().sorted(Comparator.comparingDouble(choice::weight).reversed()).limit(k)
@@ -118,7 +133,7 @@ public final class ModuleSelectors {
 
         @Override
         public Selector create(Settings settings) {
-            return new Periodic(Choice.read(settings, 2, 50, List.of("first", "last"))) {
+            return new Periodic(Choice.read(settings, 2, 50, List.of("first", "last"), false)) {
                 @Override
                 List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random) {
                     List<String> pool = new ArrayList<>(names(candidates));
@@ -145,7 +160,7 @@ public final class ModuleSelectors {
 
         @Override
         public Selector create(Settings settings) {
-            return new Periodic(Choice.read(settings, 2, 1, List.of("last"))) {
+            return new Periodic(Choice.read(settings, 1, 1, List.of("last"), true)) {
                 @Override
                 List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random) {
                     List<ModuleState> pool = new ArrayList<>(candidates);

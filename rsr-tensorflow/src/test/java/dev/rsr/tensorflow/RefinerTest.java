@@ -1,0 +1,297 @@
+package dev.rsr.tensorflow;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.multibindings.MapBinder;
+import dev.rsr.engine.RefineConfig;
+import dev.rsr.engine.RefineListener;
+import dev.rsr.engine.Refiner;
+import dev.rsr.error.ConfigurationException;
+import dev.rsr.error.PluginException;
+import dev.rsr.inject.Plugins;
+import dev.rsr.inject.RsrModule;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.spi.ImportanceStrategy;
+import dev.rsr.spi.LearningRateController;
+import dev.rsr.spi.ModuleState;
+import dev.rsr.spi.ParameterView;
+import dev.rsr.spi.Settings;
+import dev.rsr.training.Batch;
+import dev.rsr.training.LossSpec;
+import dev.rsr.training.Statistic;
+import dev.rsr.training.TrainingSession;
+import dev.rsr.zoo.Mlp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The refinement engine on a small real model: every method, determinism, plugin failures, divergence. */
+class RefinerTest {
+    private static final Plugins PLUGINS = Plugins.discover();
+    /** Four hidden layers: six modules, enough for selection to choose among. */
+    private static final Mlp MLP = new Mlp(6, List.of(16, 16, 16, 16), 3, 5);
+    private static final Batch EVAL = TrainingSessionTest.clusters(300, 99);
+
+    private static Refiner.Setup setup(long steps) {
+        return new Refiner.Setup(LossSpec.classification(), Set.of(), false, steps, 25, 7, 1);
+    }
+
+    private static Refiner.Score score(TrainingSession s) {
+        TrainingSession.Evaluation e = s.evaluate(EVAL);
+        return new Refiner.Score(TrainingSessionTest.accuracy(e.outputs(), EVAL.targets()), e.loss());
+    }
+
+    /** Each worker draws its own seeded stream of cluster batches. */
+    private static Refiner.BatchSource batches() {
+        Map<Integer, int[]> counters = new HashMap<>();
+        return worker -> {
+            int n;
+            synchronized (counters) {
+                n = counters.computeIfAbsent(worker, w -> new int[1])[0]++;
+            }
+            return TrainingSessionTest.clusters(32, 1000L * worker + n);
+        };
+    }
+
+    private static Refiner.Summary run(Plugins plugins, RefineConfig config, long steps, List<RefineListener.Step> events) {
+        return run(plugins, config, steps, events, new ArrayList<>());
+    }
+
+    private static Refiner.Summary run(Plugins plugins, RefineConfig config, long steps, List<RefineListener.Step> events,
+                                       List<RefineListener.Evaluation> evaluations) {
+        try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), plugins, config, setup(steps), batches())) {
+            return r.run(RefinerTest::score, new RefineListener() {
+                @Override
+                public void stepped(Step event) {
+                    events.add(event);
+                }
+
+                @Override
+                public void evaluated(Evaluation event) {
+                    evaluations.add(event);
+                }
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"full", "bitfit", "child-tuning-f", "fish", "lisa", "rsr"})
+    void everyMethodRefinesAndReportsEveryStep(String method) {
+        List<RefineListener.Step> steps = new ArrayList<>();
+        List<RefineListener.Evaluation> evaluations = new ArrayList<>();
+        Refiner.Summary s = run(PLUGINS, RefineConfig.method(method).with("workers", "1"), 150, steps, evaluations);
+        assertEquals(150, s.steps());
+        assertEquals(150, steps.size());
+        assertTrue(steps.stream().allMatch(RefineListener.Step::applied));
+        assertEquals(List.of(0L, 25L, 50L, 75L, 100L, 125L, 150L), evaluations.stream().map(RefineListener.Evaluation::step).toList());
+        double initial = evaluations.get(0).loss();
+        // BitFit (biases and head of a network that was never trained) and FISH (0.5 % of a thousand
+        // elements) can only lower the loss; the others all but solve the task in 150 steps.
+        if (method.equals("bitfit") || method.equals("fish")) {
+            assertTrue(s.evalLoss() < (method.equals("fish") ? 0.97 : 0.9) * initial, method + ": loss " + initial + " -> " + s.evalLoss());
+        } else {
+            assertTrue(s.evalAccuracy() > 0.9, method + ": accuracy " + s.evalAccuracy());
+        }
+        if (method.equals("bitfit")) {
+            assertTrue(s.trainableFraction() < 0.3, "bitfit trains biases and the head only: " + s.trainableFraction());
+        }
+        if (method.equals("fish")) {
+            assertEquals(0.005, s.meanDensity(), 0.002);
+        }
+        if (method.equals("lisa")) {
+            assertTrue(steps.stream().allMatch(e -> e.rates().size() == 4), "first, last and two more: " + steps.get(0).rates());
+        }
+    }
+
+    @Test
+    void oneWorkerRunsAreIdenticalForASeed() {
+        float[][] weights = new float[2][];
+        for (int i = 0; i < 2; i++) {
+            try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), PLUGINS, RefineConfig.method("rsr").with("workers", "1"),
+                    setup(60), batches())) {
+                r.run(RefinerTest::score, new RefineListener() { });
+                weights[i] = r.export().graph().initializers().get("layer2.weight").floats();
+            }
+        }
+        assertArrayEquals(weights[0], weights[1]);
+    }
+
+    @Test
+    void twoWorkersRefineDisjointModulesOfOneModel() {
+        List<RefineListener.Step> steps = new ArrayList<>();
+        List<RefineListener.Evaluation> evaluations = new ArrayList<>();
+        Refiner.Summary s = run(PLUGINS, RefineConfig.method("rsr").with("workers", "2"), 120, steps, evaluations);
+        assertEquals(120, s.steps());
+        Map<Integer, Set<String>> byWorker = new HashMap<>();
+        steps.forEach(e -> byWorker.computeIfAbsent(e.worker(), w -> new java.util.HashSet<>()).addAll(e.rates().keySet()));
+        assertEquals(Set.of(0, 1), byWorker.keySet());
+        Set<String> overlap = new java.util.HashSet<>(byWorker.get(0));
+        overlap.retainAll(byWorker.get(1));
+        assertTrue(overlap.isEmpty(), "workers shared modules " + overlap);
+        assertTrue(s.evalLoss() < 0.7 * evaluations.get(0).loss(), "loss " + evaluations.get(0).loss() + " -> " + s.evalLoss());
+    }
+
+    @Test
+    void badSettingsAreReportedTogetherNamingPluginAndField() {
+        RefineConfig config = RefineConfig.method("rsr").with(Map.of("mask.density", "1.5", "booster", "nonesuch", "lr.gain", "x",
+                "mask.densty", "0.1"));
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> new Refiner(MLP.build(), new TensorFlowTrainingBackend(),
+                PLUGINS, config, setup(10), batches()));
+        String m = e.getMessage();
+        assertTrue(m.contains("mask.density must be a number in"), m);
+        assertTrue(m.contains("mask.densty is not a setting of mask 'top-per-tensor'"), m);
+        assertTrue(m.contains("no GradientBooster plugin named 'nonesuch'"), m);
+        assertTrue(m.contains("lr.gain must be a number"), m);
+        assertThrows(ConfigurationException.class, () -> RefineConfig.method("rsr").with("masks.density", "0.1"));
+    }
+
+    /** Importance strategies that go wrong in the ways the engine must catch. */
+    static final class Faulty implements ImportanceStrategy {
+        private final String mode;
+
+        Faulty(String mode) {
+            this.mode = mode;
+        }
+
+        @Override
+        public String name() {
+            return "faulty-" + mode;
+        }
+
+        @Override
+        public Scorer create(Settings settings) {
+            return new Scorer() {
+                @Override
+                public Set<Statistic> statistics() {
+                    return Set.of();
+                }
+
+                @Override
+                public float[] score(ParameterView p) {
+                    return switch (mode) {
+                        case "throws" -> throw new IllegalStateException("boom");
+                        case "nan" -> {
+                            float[] scores = new float[p.elementCount()];
+                            scores[3] = Float.NaN;
+                            yield scores;
+                        }
+                        default -> new float[p.elementCount() + 1];
+                    };
+                }
+            };
+        }
+    }
+
+    private static Plugins withFaults() {
+        return Guice.createInjector(new RsrModule(), new AbstractModule() {
+            @Override
+            protected void configure() {
+                MapBinder<String, ImportanceStrategy> b = MapBinder.newMapBinder(binder(), String.class, ImportanceStrategy.class);
+                for (String mode : List.of("throws", "nan", "length")) {
+                    b.addBinding("faulty-" + mode).toInstance(new Faulty(mode));
+                }
+            }
+        }).getInstance(Plugins.class);
+    }
+
+    @Test
+    void aFailingPluginIsNamedAndNoStepIsApplied() {
+        Plugins plugins = withFaults();
+        ModelGraph model = MLP.build();
+        Map<String, String> expected = Map.of("throws", "importance 'faulty-throws' failed scoring 'layer1.weight': java.lang.IllegalStateException: boom",
+                "nan", "importance 'faulty-nan' returned NaN at element 3 of its scores of 'layer1.weight' (must be finite)",
+                "length", "importance 'faulty-length' returned 97 scores of 'layer1.weight' for 96 elements");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            try (Refiner r = new Refiner(model, new TensorFlowTrainingBackend(), plugins,
+                    RefineConfig.method("rsr").with(Map.of("importance", "faulty-" + e.getKey(), "workers", "1")), setup(20), batches())) {
+                PluginException failure = assertThrows(PluginException.class, () -> r.run(RefinerTest::score, new RefineListener() { }));
+                assertTrue(failure.getMessage().contains(e.getValue()), failure.getMessage());
+                assertEquals(Map.of(), r.session().moduleSteps().entrySet().stream().filter(x -> x.getValue() > 0)
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), "no step was applied");
+                assertEquals(model.graph().initializers().get("layer1.weight"), r.export().graph().initializers().get("layer1.weight"));
+            }
+        }
+    }
+
+    /** A rate controller that sends one module's rate sky-high on one step, then behaves. */
+    static final class Explosive implements LearningRateController {
+        final List<String> diverged = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "explosive";
+        }
+
+        @Override
+        public Controller create(Settings settings) {
+            return new Controller() {
+                @Override
+                public Map<String, Double> rates(Map<String, ModuleState> active, long step, RunInfo run) {
+                    Map<String, Double> out = new HashMap<>();
+                    active.keySet().forEach(m -> out.put(m, step == 30 ? 1e30 : 1e-2));
+                    return out;
+                }
+
+                @Override
+                public void diverged(String module) {
+                    diverged.add(module);
+                }
+            };
+        }
+    }
+
+    @Test
+    void aDivergedStepIsRolledBackAndTheRunGoesOn() {
+        Explosive explosive = new Explosive();
+        Plugins plugins = Guice.createInjector(new RsrModule(), new AbstractModule() {
+            @Override
+            protected void configure() {
+                MapBinder.newMapBinder(binder(), String.class, LearningRateController.class).addBinding("explosive").toInstance(explosive);
+            }
+        }).getInstance(Plugins.class);
+        List<RefineListener.Step> steps = new ArrayList<>();
+        Refiner.Summary s = run(plugins, RefineConfig.method("full").with("lr", "explosive"), 100, steps);
+        assertTrue(s.divergences() >= 1, "divergences " + s.divergences());
+        assertTrue(steps.stream().anyMatch(e -> !e.applied()));
+        assertTrue(!explosive.diverged.isEmpty(), "the controller heard of the divergence");
+        assertTrue(Double.isFinite(s.evalLoss()) && s.evalAccuracy() > 0.9, "recovered: " + s.evalAccuracy() + ", loss " + s.evalLoss());
+    }
+
+    @Test
+    void moduleRatesFixAModuleAndZeroFreezesIt() {
+        List<RefineListener.Step> steps = new ArrayList<>();
+        ModelGraph model = MLP.build();
+        try (Refiner r = new Refiner(model, new TensorFlowTrainingBackend(), PLUGINS,
+                RefineConfig.method("full").with("module_rates", "head:0.003,layer1:0"), setup(30), batches())) {
+            r.run(RefinerTest::score, new RefineListener() {
+                @Override
+                public void stepped(Step event) {
+                    steps.add(event);
+                }
+            });
+            assertTrue(steps.stream().allMatch(e -> e.rates().get("head") == 0.003 && !e.rates().containsKey("layer1")));
+            assertEquals(model.graph().initializers().get("layer1.weight"), r.export().graph().initializers().get("layer1.weight"));
+        }
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> new Refiner(model, new TensorFlowTrainingBackend(),
+                PLUGINS, RefineConfig.method("full").with("module_rates", "decoder:0.1"), setup(3), batches()));
+        assertTrue(e.getMessage().contains("module_rates names module 'decoder'"), e.getMessage());
+    }
+
+    @Test
+    void rolesAcceptOnlyTheirOwnFieldsAndUnknownMethodsAreNamed() {
+        assertTrue(assertThrows(ConfigurationException.class, () -> RefineConfig.method("magic")).getMessage()
+                .contains("method 'magic' is not available"));
+        RefineConfig c = RefineConfig.method("rsr").with("mask.density", "0.2").with("mask", "top-global");
+        assertEquals(null, c.values().get("mask.density"), "choosing another plugin drops the old one's fields");
+    }
+}
