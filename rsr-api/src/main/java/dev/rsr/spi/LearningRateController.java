@@ -34,5 +34,14 @@ public interface LearningRateController extends NamedProvider {
          * back; lower its rate.
          */
         void diverged(String module);
+
+        /**
+         * Whether {@link #rates} reads the modules' {@link ModuleState#signal() signals}; when no
+         * plugin of a run does, the backend does not compute them (they cost a few passes over the
+         * active parameters per step).
+         */
+        default boolean usesSignals() {
+            return true;
+        }
     }
 }

@@ -252,8 +252,10 @@ public final class Refiner implements AutoCloseable {
             workers.add(new Worker(w, groups.get(w), strategies.selector(), strategies.controller(), setup.seed()));
         }
         boolean multipliers = !(strategies.name("mask").equals("all") && strategies.name("booster").equals("none"));
+        // The trail's deposits and most adaptive rates read the modules' signals; plain methods do without them.
+        boolean signals = !strategies.name("pheromone").equals("none") || workers.stream().anyMatch(w -> w.controller.usesSignals());
         TrainingSpec spec = TrainingSpec.builder(setup.loss(), modules).updateMultipliers(multipliers)
-                .statistics(strategies.importance.statistics(), 0.9).moduleSignals(true).threads(setup.threads()).build();
+                .statistics(strategies.importance.statistics(), 0.9).moduleSignals(signals).threads(setup.threads()).build();
         this.session = backend.open(model, spec);
         this.masks = new Masks(session, modules, strategies, model, multipliers, new SplittableRandom(setup.seed() ^ 0x5DEECE66DL));
     }

@@ -40,10 +40,17 @@ public final class LearningRateControllers {
     /** A controller computing one rate per module; keeps each module's divergence penalty. */
     private abstract static class PerModule implements LearningRateController.Controller {
         final Common common;
+        private final boolean signals;
         private final Map<String, Double> penalty = new HashMap<>();
 
-        PerModule(Common common) {
+        PerModule(Common common, boolean signals) {
             this.common = common;
+            this.signals = signals;
+        }
+
+        @Override
+        public boolean usesSignals() {
+            return signals;
         }
 
         @Override
@@ -72,7 +79,7 @@ public final class LearningRateControllers {
 
         @Override
         public Controller create(Settings settings) {
-            return new PerModule(Common.read(settings)) {
+            return new PerModule(Common.read(settings), false) {
                 @Override
                 double rate(ModuleState m, long step, RunInfo run) {
                     return common.start(m, run.baseRate());
@@ -91,7 +98,7 @@ public final class LearningRateControllers {
         @Override
         public Controller create(Settings settings) {
             double floor = settings.decimal("floor", 0, 0, 1);
-            return new PerModule(Common.read(settings)) {
+            return new PerModule(Common.read(settings), false) {
                 @Override
                 double rate(ModuleState m, long step, RunInfo run) {
                     double progress = Math.min(1, step / (double) Math.max(1, run.maxSteps()));
@@ -115,7 +122,7 @@ public final class LearningRateControllers {
         @Override
         public Controller create(Settings settings) {
             double coefficient = settings.positiveDecimal("coefficient", 1e-3, 1);
-            return new PerModule(Common.read(settings)) {
+            return new PerModule(Common.read(settings), true) {
                 @Override
                 double rate(ModuleState m, long step, RunInfo run) {
                     if (m.signal() == null || m.signal().directionSquared() <= 0 || m.signal().weightSquared() <= 0) {
@@ -145,7 +152,7 @@ public final class LearningRateControllers {
         public Controller create(Settings settings) {
             double gain = settings.decimal("gain", 0.05, 0, 10);
             double range = settings.decimal("range", 100, 1, 1e6);
-            return new PerModule(Common.read(settings)) {
+            return new PerModule(Common.read(settings), true) {
                 private final Map<String, Double> logRate = new HashMap<>();
                 private final Map<String, Long> seen = new HashMap<>();
 

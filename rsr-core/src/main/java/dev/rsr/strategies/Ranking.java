@@ -26,6 +26,10 @@ final class Ranking {
         for (float[] v : values) {
             total += v.length;
         }
+        if (k <= 0) {
+            out.forEach(m -> java.util.Arrays.fill(m, false));
+            return;
+        }
         if (k >= total) {
             out.forEach(m -> java.util.Arrays.fill(m, true));
             return;
