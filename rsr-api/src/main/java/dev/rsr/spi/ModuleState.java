@@ -12,8 +12,8 @@ import dev.rsr.training.ModuleSignal;
  *                      false for pretrained or re-initialized ones
  * @param steps         updates the module has had
  * @param learningRate  the rate of its last update (0 before the first)
- * @param importance    its mean importance score relative to the mean over all modules (1 = average),
- *                      as of the last refresh
+ * @param importance    its share of the model's total importance score times the number of modules
+ *                      (1 = an even share), as of the last refresh
  * @param pheromone     its level on the trail
  * @param signal        the signal of its last update, null before the first
  */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rsr.engine.Provenance;
+import dev.rsr.engine.RefineConfig;
 import dev.rsr.engine.TextTask;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.onnx.OnnxFormat;
@@ -51,8 +53,8 @@ class FinetuneCommandTest {
                 "--threads", "1");
         assertEquals(0, run.exitCode(), run.err());
         JsonNode m = new ObjectMapper().readTree(metrics.toFile());
-        for (String field : List.of("method", "steps", "wall_seconds", "eval_accuracy", "eval_loss", "updated_parameter_fraction",
-                "peak_rss_mb", "curve")) {
+        for (String field : List.of("method", "settings", "steps", "train_seconds", "wall_seconds", "eval_accuracy", "eval_loss",
+                "best_eval_accuracy", "updated_parameter_fraction", "time", "peak_rss_mb", "modules", "curve", "events")) {
             assertTrue(m.has(field), "metrics.json lacks " + field);
         }
         assertEquals(120, m.get("steps").asInt());
@@ -66,7 +68,20 @@ class FinetuneCommandTest {
         ModelGraph refined = OnnxFormat.read(out);
         TextTask task = TextTask.fromModel(refined, out.toString()).orElseThrow();
         assertEquals(List.of("neg", "pos"), task.labels());
-        assertEquals("full", refined.metadata().properties().get("rsr.provenance.method"));
+        assertEquals(120, m.get("events").get("steps").size());
+        assertTrue(m.get("time").get("forward_ms").asDouble() > 0 && m.get("time").get("step_ms").asDouble() > 0, m.get("time").toString());
+
+        // Provenance, written by the engine, survives the ONNX file: read back, it is the run's.
+        Provenance provenance = Provenance.readFrom(refined, out.toString()).orElseThrow();
+        assertEquals("full", provenance.method());
+        assertEquals(RefineConfig.method("full").values(), provenance.settings());
+        assertEquals(Provenance.sha256(Files.readAllBytes(dir.resolve("train.tsv"))), provenance.trainData());
+        assertEquals(Provenance.sha256(Files.readAllBytes(dir.resolve("eval.tsv"))), provenance.evalData());
+        assertEquals(Provenance.sha256(task.tokenizer().serialize()), provenance.tokenizer());
+        assertEquals(42, provenance.seed());
+        assertEquals(120, provenance.steps());
+        assertTrue(provenance.base().startsWith("zoo "), provenance.base());
+        assertEquals(provenance, Provenance.readFrom(provenance.writeTo(OnnxFormat.read(out)), "again").orElseThrow());
 
         // Raw text in, labels out, through the tokenizer saved in the model.
         Path raw = dir.resolve("raw.jsonl");

@@ -42,7 +42,7 @@ public record DataSources(Path wordnetDir, Path fortunesDir, int syntheticSize, 
             List<String> categories = source.equals("fortunes") ? Fortunes.DEFAULT_CATEGORIES
                     : Arrays.stream(source.substring("fortunes:".length()).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
             if (categories.size() < 2) {
-                throw new ConfigurationException("--source " + source + ": name at least two fortune categories");
+                throw new ConfigurationException("source " + source + ": name at least two fortune categories");
             }
             return balance(Fortunes.read(fortunesDir, categories), Integer.MAX_VALUE, seed);
         }

@@ -26,7 +26,7 @@ public final class Splits {
      */
     public static Split stratified(List<TextExample> examples, double evalFraction, long seed) {
         if (!(evalFraction > 0 && evalFraction < 1)) {
-            throw new ConfigurationException("--eval-fraction must be between 0 and 1, got " + evalFraction);
+            throw new ConfigurationException("the eval fraction must be between 0 and 1, got " + evalFraction);
         }
         Map<String, List<TextExample>> byLabel = new LinkedHashMap<>();
         examples.forEach(e -> byLabel.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(e));

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param trainableParameterFraction share of the model's elements in some trained module
  * @param updatedParameterFraction  share of the model's elements the method updates (trainable × mean mask density)
  * @param divergences               steps rolled back for a non-finite loss
+ * @param time                      where the training time went, per step
  * @param peakRssMb                 the process's peak resident memory
  * @param truncatedTrainTexts       training texts cut at the maximum length
  * @param modules                   the task modules
@@ -26,7 +27,7 @@ import java.util.Map;
  */
 public record FineTuneMetrics(String method, Map<String, String> settings, long steps, double trainSeconds, double wallSeconds,
                               double evalAccuracy, double evalLoss, double bestEvalAccuracy, double trainableParameterFraction,
-                              double updatedParameterFraction, int divergences, double peakRssMb, int truncatedTrainTexts,
+                              double updatedParameterFraction, int divergences, Refiner.TimeSplit time, double peakRssMb, int truncatedTrainTexts,
                               List<RefineListener.ModuleInfo> modules, List<CurvePoint> curve, Events events) {
 
     /** One evaluation during training; {@code trainLoss} is null before the first step. */

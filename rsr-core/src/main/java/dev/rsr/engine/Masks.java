@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -29,19 +30,25 @@ final class Masks {
     private final Strategies strategies;
     private final ModelGraph model;
     private final boolean multipliers;
+    private final Set<String> fresh;
     private final SplittableRandom random;
     private final Map<String, boolean[]> current = new LinkedHashMap<>();
     private final Map<String, float[]> applied = new LinkedHashMap<>();
     private double densitySum;
     private int refreshes;
 
+    /**
+     * @param fresh parameters new to the task (a head attached for it): they always train whole and
+     *              unboosted, since selecting among connections is about what pretraining learned
+     */
     Masks(TrainingSession session, List<TaskModule> modules, Strategies strategies, ModelGraph model, boolean multipliers,
-          SplittableRandom random) {
+          Set<String> fresh, SplittableRandom random) {
         this.session = session;
         this.modules = modules;
         this.strategies = strategies;
         this.model = model;
         this.multipliers = multipliers;
+        this.fresh = fresh;
         this.random = random;
     }
 
@@ -72,7 +79,6 @@ final class Masks {
         Map<String, Double> density = new LinkedHashMap<>();
         Map<String, double[]> sums = new LinkedHashMap<>();
         double allScores = 0;
-        long allElements = 0;
         for (ParameterView v : views) {
             String m = moduleOf.get(v.name());
             double[] acc = sums.computeIfAbsent(m, k -> new double[3]); // in mask, elements, |score| sum
@@ -87,15 +93,15 @@ final class Masks {
                 acc[2] += a;
                 allScores += a;
             }
-            allElements += v.elementCount();
         }
+        // A module's importance is its share of the total, times the number of modules (1 = an even
+        // share): a module of a few very salient elements (a layer norm) must not outrank a layer.
         Map<String, Double> eta = new LinkedHashMap<>();
-        double meanAll = allScores / Math.max(1, allElements);
         long inMask = 0, total = 0;
         for (Map.Entry<String, double[]> e : sums.entrySet()) {
             double[] acc = e.getValue();
             density.put(e.getKey(), acc[0] / acc[1]);
-            eta.put(e.getKey(), scored && meanAll > 0 ? (acc[2] / acc[1]) / meanAll : 1.0);
+            eta.put(e.getKey(), scored && allScores > 0 ? acc[2] / allScores * sums.size() : 1.0);
             inMask += (long) acc[0];
             total += (long) acc[1];
         }
@@ -112,9 +118,13 @@ final class Masks {
         return sum;
     }
 
-    private void remask(List<ParameterView> views, Map<String, float[]> scores) {
+    private void remask(List<ParameterView> all, Map<String, float[]> scores) {
         String maskName = strategies.name("mask"), boosterName = strategies.name("booster");
-        Map<String, float[]> given = strategies.mask.usesScores() ? scores : Map.of();
+        List<ParameterView> views = all.stream().filter(v -> !fresh.contains(v.name())).toList();
+        Map<String, float[]> given = new LinkedHashMap<>();
+        if (strategies.mask.usesScores()) {
+            views.forEach(v -> given.put(v.name(), scores.get(v.name())));
+        }
         Map<String, boolean[]> next = Strategies.call("mask", maskName, "refreshing masks",
                 () -> strategies.mask.refresh(List.copyOf(views), java.util.Collections.unmodifiableMap(given),
                         java.util.Collections.unmodifiableMap(current), random));

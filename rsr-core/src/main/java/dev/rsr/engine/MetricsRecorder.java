@@ -32,7 +32,7 @@ final class MetricsRecorder implements RefineListener {
 
     FineTuneMetrics metrics(RefineConfig config, Refiner.Summary s, int truncated) {
         return new FineTuneMetrics(config.method(), config.values(), s.steps(), s.trainSeconds(), s.wallSeconds(), s.evalAccuracy(),
-                s.evalLoss(), s.bestAccuracy(), s.trainableFraction(), s.trainableFraction() * s.meanDensity(), s.divergences(),
+                s.evalLoss(), s.bestAccuracy(), s.trainableFraction(), s.trainableFraction() * s.meanDensity(), s.divergences(), s.time(),
                 ProcessMemory.peakRssMb(), truncated, List.copyOf(modules), List.copyOf(curve),
                 new FineTuneMetrics.Events(List.copyOf(steps), List.copyOf(refreshes)));
     }

@@ -28,9 +28,10 @@ import java.util.Map;
  *   <li>{@code child-tuning-f}: a random 30 % of the elements, drawn again every step (Xu et al., 2021);
  *   <li>{@code fish}: the 0.5 % of elements of highest Fisher information on 1,024 examples, fixed (Sung et al., 2021);
  *   <li>{@code lisa}: embeddings, head and two random layers, drawn again every 50 steps (Pan et al., 2024);
- *   <li>{@code rsr}: importance masks refreshed with hysteresis, boosted updates, a pheromone trail,
- *       ant-colony module selection and per-module adaptive rates, each switchable for ablations
- *       ({@code --set booster=none}).
+ *   <li>{@code rsr}: sensitivity masks over half of each tensor, refreshed with hysteresis; boosted
+ *       updates; a MAX-MIN pheromone trail; ant-colony selection of the depth to refine; per-module
+ *       rates adapted to each module's progress; parallel workers. Each mechanism is switchable for
+ *       ablations ({@code --set booster=none}).
  * </ul>
  */
 public final class RefineConfig {
@@ -59,8 +60,8 @@ public final class RefineConfig {
             case "child-tuning-f" -> v.putAll(ordered("mask", "random"));
             case "fish" -> v.putAll(ordered("importance", "fisher", "mask", "fixed-after-probe"));
             case "lisa" -> v.putAll(ordered("selector", "random-k"));
-            case "rsr" -> v.putAll(ordered("importance", "sensitivity", "mask", "top-per-tensor", "booster", "linear",
-                    "pheromone", "aco", "selector", "aco", "lr", "progress-adaptive", "workers", "auto"));
+            case "rsr" -> v.putAll(ordered("importance", "sensitivity", "mask", "top-per-tensor", "mask.density", "0.5", "booster", "linear",
+                    "pheromone", "max-min", "selector", "aco", "lr", "progress-adaptive", "workers", "auto"));
             default -> throw new ConfigurationException("method '" + name + "' is not available; available: " + String.join(", ", METHODS));
         }
         return new RefineConfig(name, v);

@@ -114,9 +114,21 @@ public final class Refiner implements AutoCloseable {
      * @param trainableFraction the share of the model's parameter elements in some module
      * @param meanDensity      the share of trainable elements inside the masks, averaged over refreshes
      * @param divergences      steps rolled back for a loss that was not finite
+     * @param time             where the training time went
      */
     public record Summary(long steps, double trainSeconds, double wallSeconds, double evalAccuracy, double evalLoss, double bestAccuracy,
-                          double trainableFraction, double meanDensity, int divergences) {
+                          double trainableFraction, double meanDensity, int divergences, TimeSplit time) {
+    }
+
+    /**
+     * Where a run's training time went, per step on average.
+     *
+     * @param stepMs       in the backend's step (forward, backward and update), summed over workers
+     * @param forwardMs    a forward pass alone (with the loss) on a training batch, measured after the run
+     * @param hostMs       on the host around each step: selection, rates, trail, events
+     * @param maintenanceMs probes, mask refreshes and snapshots, spread over the steps
+     */
+    public record TimeSplit(double stepMs, double forwardMs, double hostMs, double maintenanceMs) {
     }
 
     /** The engine's own settings. */
@@ -215,6 +227,7 @@ public final class Refiner implements AutoCloseable {
     private final LearningRateController.RunInfo runInfo;
     private final Object lock = new Object();
     private int divergences;
+    private long stepNanos, hostNanos, maintenanceNanos;
 
     /**
      * Configures the plugins, partitions the model and opens a training session on {@code backend}.
@@ -229,7 +242,6 @@ public final class Refiner implements AutoCloseable {
         Settings engineSettings = config.engineSettings();
         this.engine = EngineSettings.read(engineSettings, setup.pretrained());
         engineSettings.check();
-        this.runInfo = new LearningRateController.RunInfo(engine.baseRate(), setup.maxSteps());
 
         List<String> trainable = trainableParameters();
         this.modules = partition(backend, trainable);
@@ -251,13 +263,15 @@ public final class Refiner implements AutoCloseable {
         for (int w = 0; w < groups.size(); w++) {
             workers.add(new Worker(w, groups.get(w), strategies.selector(), strategies.controller(), setup.seed()));
         }
+        // Each worker takes its share of the steps; schedules run over that share.
+        this.runInfo = new LearningRateController.RunInfo(engine.baseRate(), (setup.maxSteps() + workers.size() - 1) / workers.size());
         boolean multipliers = !(strategies.name("mask").equals("all") && strategies.name("booster").equals("none"));
         // The trail's deposits and most adaptive rates read the modules' signals; plain methods do without them.
         boolean signals = !strategies.name("pheromone").equals("none") || workers.stream().anyMatch(w -> w.controller.usesSignals());
         TrainingSpec spec = TrainingSpec.builder(setup.loss(), modules).updateMultipliers(multipliers)
                 .statistics(strategies.importance.statistics(), 0.9).moduleSignals(signals).threads(setup.threads()).build();
         this.session = backend.open(model, spec);
-        this.masks = new Masks(session, modules, strategies, model, multipliers, new SplittableRandom(setup.seed() ^ 0x5DEECE66DL));
+        this.masks = new Masks(session, modules, strategies, model, multipliers, setup.fresh(), new SplittableRandom(setup.seed() ^ 0x5DEECE66DL));
     }
 
     /** Float parameters that may train under the {@code trainable} setting, in the order the graph first uses them. */
@@ -395,6 +409,7 @@ public final class Refiner implements AutoCloseable {
         Clock clock = new Clock();
         Set<String> all = new LinkedHashSet<>(status.keySet());
 
+        long started = System.nanoTime();
         int probeBatches = strategies.mask.probeBatches();
         for (int i = 0; i < probeBatches; i++) {
             session.observe(batches.next(0), all);
@@ -404,6 +419,7 @@ public final class Refiner implements AutoCloseable {
         if (engine.snapshotEvery() > 0) {
             session.snapshot(all);
         }
+        maintenanceNanos += System.nanoTime() - started;
         double[] lossSum = new double[1];
         long[] lossCount = new long[1];
         Score score = evaluate(evaluator, step, clock, null, events);
@@ -419,6 +435,7 @@ public final class Refiner implements AutoCloseable {
         while (step < setup.maxSteps()) {
             long boundary = Math.min(Math.min(setup.maxSteps(), nextEval), Math.min(nextRefresh, nextSnapshot));
             step = runRound(step, boundary, clock, events, lossSum, lossCount);
+            long maintenance = System.nanoTime();
             if (step == nextRefresh) {
                 refresh(step, remask, clock, events);
                 nextRefresh += refreshEvery;
@@ -427,6 +444,7 @@ public final class Refiner implements AutoCloseable {
                 session.snapshot(all);
                 nextSnapshot += engine.snapshotEvery();
             }
+            maintenanceNanos += System.nanoTime() - maintenance;
             if (step == nextEval || step == setup.maxSteps()) {
                 score = evaluate(evaluator, step, clock, lossCount[0] > 0 ? lossSum[0] / lossCount[0] : null, events);
                 best = Math.max(best, score.accuracy());
@@ -438,8 +456,10 @@ public final class Refiner implements AutoCloseable {
             }
         }
         long trainableElements = status.values().stream().mapToLong(s -> s.elements).sum();
-        Summary summary = new Summary(step, clock.trainSeconds(), clock.wallSeconds(), score.accuracy(), score.loss(), best,
-                trainableElements / (double) Math.max(1, model.parameterCount()), masks.meanDensity(), divergences);
+        double trainSeconds = clock.trainSeconds();
+        TimeSplit time = new TimeSplit(stepNanos / 1e6 / step, forwardMs(), hostNanos / 1e6 / step, maintenanceNanos / 1e6 / step);
+        Summary summary = new Summary(step, trainSeconds, clock.wallSeconds(), score.accuracy(), score.loss(), best,
+                trainableElements / (double) Math.max(1, model.parameterCount()), masks.meanDensity(), divergences, time);
         events.ended(summary);
         return summary;
     }
@@ -487,8 +507,22 @@ public final class Refiner implements AutoCloseable {
         return boundary;
     }
 
+    /** The median time of a forward pass with the loss, on a few training batches (not counted as training). */
+    private double forwardMs() {
+        double[] ms = new double[5];
+        for (int i = 0; i < ms.length; i++) {
+            Batch b = batches.next(0);
+            long t = System.nanoTime();
+            session.evaluate(b);
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        java.util.Arrays.sort(ms);
+        return ms[ms.length / 2];
+    }
+
     /** One step of one worker. */
     private void workerStep(Worker w, AtomicLong claimed, Clock clock, RefineListener events, double[] lossSum, long[] lossCount) {
+        long begin = System.nanoTime();
         List<ModuleState> states = new ArrayList<>();
         synchronized (lock) {
             Map<String, Double> levels = trail.levels();
@@ -516,7 +550,10 @@ public final class Refiner implements AutoCloseable {
             }
             plan.put(m, engine.moduleRates().getOrDefault(m, r));
         }
-        StepResult result = session.step(batches.next(w.index), new StepPlan(active, plan));
+        Batch batch = batches.next(w.index);
+        long stepStart = System.nanoTime();
+        StepResult result = session.step(batch, new StepPlan(active, plan));
+        long stepEnd = System.nanoTime();
         w.steps++;
         long done = Math.min(claimed.get(), setup.maxSteps());
         synchronized (lock) {
@@ -544,6 +581,8 @@ public final class Refiner implements AutoCloseable {
             }
             events.stepped(new RefineListener.Step(done, w.index, clock.trainSeconds(), result.loss(), result.applied(), plan,
                     trail.levels()));
+            stepNanos += stepEnd - stepStart;
+            hostNanos += (stepStart - begin) + (System.nanoTime() - stepEnd);
         }
     }
 

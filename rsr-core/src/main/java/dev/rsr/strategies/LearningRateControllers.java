@@ -19,12 +19,13 @@ public final class LearningRateControllers {
      *
      * @param warmup     the warm-up's length as a fraction of the run
      * @param warmupMax  the warm-up's longest length in steps
-     * @param freshScale the rate of a fresh module over the base rate
+     * @param scale      the starting rate over the run's base rate
+     * @param freshScale the rate of a fresh module over the (scaled) base rate
      */
-    record Common(double warmup, int warmupMax, double freshScale) {
-        static Common read(Settings s) {
+    record Common(double warmup, int warmupMax, double scale, double freshScale) {
+        static Common read(Settings s, double scale) {
             return new Common(s.decimal("warmup", 0.1, 0, 1), s.integer("warmup_max", 100, 0, 1_000_000),
-                    s.decimal("fresh_scale", 20, 0, 1e6));
+                    s.positiveDecimal("scale", scale, 1e6), s.decimal("fresh_scale", 20, 0, 1e6));
         }
 
         double warmupFactor(long step, long maxSteps) {
@@ -33,7 +34,7 @@ public final class LearningRateControllers {
         }
 
         double start(ModuleState m, double baseRate) {
-            return m.fresh() ? baseRate * freshScale : baseRate;
+            return baseRate * scale * (m.fresh() ? freshScale : 1);
         }
     }
 
@@ -79,7 +80,7 @@ public final class LearningRateControllers {
 
         @Override
         public Controller create(Settings settings) {
-            return new PerModule(Common.read(settings), false) {
+            return new PerModule(Common.read(settings, 1), false) {
                 @Override
                 double rate(ModuleState m, long step, RunInfo run) {
                     return common.start(m, run.baseRate());
@@ -98,7 +99,7 @@ public final class LearningRateControllers {
         @Override
         public Controller create(Settings settings) {
             double floor = settings.decimal("floor", 0, 0, 1);
-            return new PerModule(Common.read(settings), false) {
+            return new PerModule(Common.read(settings, 1), false) {
                 @Override
                 double rate(ModuleState m, long step, RunInfo run) {
                     double progress = Math.min(1, step / (double) Math.max(1, run.maxSteps()));
@@ -122,7 +123,7 @@ public final class LearningRateControllers {
         @Override
         public Controller create(Settings settings) {
             double coefficient = settings.positiveDecimal("coefficient", 1e-3, 1);
-            return new PerModule(Common.read(settings), true) {
+            return new PerModule(Common.read(settings, 1), true) {
                 @Override
                 double rate(ModuleState m, long step, RunInfo run) {
                     if (m.signal() == null || m.signal().directionSquared() <= 0 || m.signal().weightSquared() <= 0) {
@@ -140,7 +141,9 @@ public final class LearningRateControllers {
      * moves by {@code gain · cos(g, d)}, the cosine between the module's new gradient and the
      * direction of its last update. A positive cosine means the last step fell short (the loss still
      * falls that way) and the rate grows; a negative one means it overshot and the rate shrinks.
-     * Starts from the base rate (fresh modules scaled), kept within {@code [base/range, base·range]}.
+     * Starts from the base rate times {@code scale} (fresh modules scaled again), kept within
+     * {@code [start/range, start·range]}; with {@code anneal} below 1, a cosine over the run takes
+     * every rate down to that fraction by the last step.
      */
     public static final class ProgressAdaptive implements LearningRateController {
         @Override
@@ -150,9 +153,13 @@ public final class LearningRateControllers {
 
         @Override
         public Controller create(Settings settings) {
-            double gain = settings.decimal("gain", 0.05, 0, 10);
+            // Chosen on WordNet verb supersense with all-MiniLM-L6-v2 and the project's own encoder:
+            // starting at four times the base rate and adapting with gain 0.3 reached full
+            // fine-tuning's accuracy soonest; a rate that starts too high comes down on its own.
+            double gain = settings.decimal("gain", 0.3, 0, 10);
             double range = settings.decimal("range", 100, 1, 1e6);
-            return new PerModule(Common.read(settings), true) {
+            double anneal = settings.decimal("anneal", 1, 0, 1);
+            return new PerModule(Common.read(settings, 4), true) {
                 private final Map<String, Double> logRate = new HashMap<>();
                 private final Map<String, Long> seen = new HashMap<>();
 
@@ -167,7 +174,8 @@ public final class LearningRateControllers {
                         seen.put(m.name(), m.steps());
                     }
                     logRate.put(m.name(), current);
-                    return Math.exp(current);
+                    double progress = Math.min(1, step / (double) Math.max(1, run.maxSteps()));
+                    return Math.exp(current) * (anneal + (1 - anneal) * 0.5 * (1 + Math.cos(Math.PI * progress)));
                 }
             };
         }

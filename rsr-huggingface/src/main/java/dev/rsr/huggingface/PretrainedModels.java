@@ -27,7 +27,7 @@ public final class PretrainedModels {
     /** The encoder named {@code name}, its tokenizer attached. */
     public static ModelGraph load(String name) {
         if (!name.equals(ALL_MINILM_L6_V2)) {
-            throw new ConfigurationException("--pretrained: unknown model '" + name + "'; available: " + String.join(", ", NAMES));
+            throw new ConfigurationException("unknown pretrained model '" + name + "'; available: " + String.join(", ", NAMES));
         }
         ModelGraph model = OnnxFormat.fromBytes(resource(name + ".onnx"), name + ".onnx");
         String json = new String(resource(name + "-tokenizer.json"), StandardCharsets.UTF_8);

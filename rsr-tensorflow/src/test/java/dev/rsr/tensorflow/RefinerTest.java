@@ -287,6 +287,25 @@ class RefinerTest {
         assertTrue(e.getMessage().contains("module_rates names module 'decoder'"), e.getMessage());
     }
 
+    /** The automatic partition: contiguous segments of similar gradient signatures, found from the task's own batches. */
+    @Test
+    void theAutomaticPartitionCutsTheModelIntoSegmentsOfTheTask() {
+        Mlp deep = new Mlp(6, List.of(16, 16, 16, 16, 16, 16), 3, 5);
+        try (Refiner r = new Refiner(deep.build(), new TensorFlowTrainingBackend(), PLUGINS,
+                RefineConfig.method("rsr").with(Map.of("partitioner", "auto", "partitioner.modules", "3", "workers", "1")),
+                new Refiner.Setup(LossSpec.classification(), Set.of("head.weight", "head.bias"), true, 60, 30, 7, 1), batches())) {
+            List<String> names = r.modules().stream().map(m -> m.name()).toList();
+            assertEquals(List.of("segment0", "segment1", "segment2", "head"), names);
+            List<String> order = new ArrayList<>();
+            r.modules().forEach(m -> order.addAll(m.parameters()));
+            assertEquals(List.of("head.weight", "head.bias"), r.modules().get(3).parameters());
+            assertEquals(14, order.size(), "every parameter in exactly one module: " + order);
+            assertTrue(order.indexOf("layer1.weight") < order.indexOf("layer6.weight"), "segments follow the graph: " + order);
+            Refiner.Summary s = r.run(RefinerTest::score, new RefineListener() { });
+            assertEquals(60, s.steps());
+        }
+    }
+
     @Test
     void rolesAcceptOnlyTheirOwnFieldsAndUnknownMethodsAreNamed() {
         assertTrue(assertThrows(ConfigurationException.class, () -> RefineConfig.method("magic")).getMessage()

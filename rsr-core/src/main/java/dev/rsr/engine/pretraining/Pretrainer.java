@@ -54,19 +54,19 @@ public final class Pretrainer {
         public Config {
             List<String> problems = new ArrayList<>();
             if (maxSteps < 0 || maxMinutes < 0 || (maxSteps == 0 && maxMinutes == 0)) {
-                problems.add("give --max-steps or --max-minutes (positive)");
+                problems.add("a step limit or a time limit (positive) is needed");
             }
             if (batchTokens < 1) {
-                problems.add("--batch-tokens must be at least 1, got " + batchTokens);
+                problems.add("batch tokens must be at least 1, got " + batchTokens);
             }
             if (!(learningRate > 0)) {
-                problems.add("--lr must be positive, got " + learningRate);
+                problems.add("the learning rate must be positive, got " + learningRate);
             }
             if (checkpointEvery < 1) {
-                problems.add("--checkpoint-every must be at least 1, got " + checkpointEvery);
+                problems.add("the checkpoint interval must be at least 1 step, got " + checkpointEvery);
             }
             if (resume && checkpoint == null) {
-                problems.add("--resume needs a checkpoint file");
+                problems.add("resuming needs a checkpoint file");
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException("invalid pretraining settings: " + String.join("; ", problems));
@@ -132,7 +132,7 @@ public final class Pretrainer {
                 double lr = config.learningRate() * Math.min(1.0, (step + 1) / (double) WARMUP_STEPS);
                 double loss = session.step(batch, StepPlan.all(modules, lr)).loss();
                 if (!Double.isFinite(loss)) {
-                    throw new BackendException("pretraining loss became " + loss + " at step " + (step + 1) + "; lower --lr (now "
+                    throw new BackendException("pretraining loss became " + loss + " at step " + (step + 1) + "; lower the learning rate (now "
                             + config.learningRate() + ")");
                 }
                 step++;
