@@ -119,7 +119,16 @@ public final class RefineConfig {
     /** This configuration with every {@code key=value} of {@code overrides} set. */
     public RefineConfig with(Map<String, String> overrides) {
         Map<String, String> v = new LinkedHashMap<>(values);
+        // Plugin choices first, then fields: choosing a plugin drops the fields of the one it replaces,
+        // which must not take the fields given with it.
+        Map<String, String> ordered = new LinkedHashMap<>();
         overrides.forEach((key, value) -> {
+            if (ROLES.contains(key)) {
+                ordered.put(key, value);
+            }
+        });
+        ordered.putAll(overrides);
+        ordered.forEach((key, value) -> {
             if (key.isBlank() || value == null) {
                 throw new ConfigurationException("a setting needs a key and a value, got '" + key + "=" + value + "'");
             }

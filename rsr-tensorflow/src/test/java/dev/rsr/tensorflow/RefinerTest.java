@@ -312,5 +312,12 @@ class RefinerTest {
                 .contains("method 'magic' is not available"));
         RefineConfig c = RefineConfig.method("rsr").with("mask.density", "0.2").with("mask", "top-global");
         assertEquals(null, c.values().get("mask.density"), "choosing another plugin drops the old one's fields");
+        // Given together, a plugin and its fields both hold, even with the fields first.
+        Map<String, String> fieldsFirst = new java.util.LinkedHashMap<>();
+        fieldsFirst.put("mask.density", "0.2");
+        fieldsFirst.put("mask", "top-global");
+        RefineConfig d = RefineConfig.method("rsr").with(fieldsFirst);
+        assertEquals("0.2", d.values().get("mask.density"));
+        assertEquals("top-global", d.plugin("mask"));
     }
 }
