@@ -2,7 +2,6 @@ package dev.rsr.cli;
 
 import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
-import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.InferenceBackend;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.training.Batch;
@@ -117,6 +116,9 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--threads", defaultValue = "0", description = "Threads inside one op; 0 = all cores (default: ${DEFAULT-VALUE}).")
         int threads;
 
+        @picocli.CommandLine.Mixin
+        PluginOptions pluginOptions = new PluginOptions();
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -131,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
                     "ms/call min", "calls");
             InferenceOptions options = new InferenceOptions(threads, 0, InferenceOptions.GraphOptimization.ALL);
             for (String backend : backends) {
-                try (Predictor predictor = PluginRegistry.discover(InferenceBackend.class).get(backend).open(model, options)) {
+                try (Predictor predictor = pluginOptions.plugins().get(InferenceBackend.class, backend).open(model, options)) {
                     for (int batch : batchSizes) {
                         Map<String, TensorData> feeds = RandomInputs.make(model, batch, sequence, 1);
                         measure(predictor, feeds, warmupSeconds);
@@ -184,6 +186,9 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
         int threads;
 
+        @picocli.CommandLine.Mixin
+        PluginOptions pluginOptions = new PluginOptions();
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -199,7 +204,7 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("TensorFlow MatMul 1024x1024 ceiling, this run: %.1f GFLOP/s%n", ceiling);
             out.printf("%-6s %-10s %12s %8s %10s %12s %12s %10s %10s%n", "size", "updating", "parameters", "batch", "sequence",
                     "ms/step p50", "examples/s", "GFLOP/s", "% ceiling");
-            TrainingBackend backend = PluginRegistry.discover(TrainingBackend.class).get(dev.rsr.tensorflow.TensorFlowTrainingBackend.NAME);
+            TrainingBackend backend = pluginOptions.plugins().get(TrainingBackend.class, dev.rsr.tensorflow.TensorFlowTrainingBackend.NAME);
             for (String size : List.of("small", "base")) {
                 TextClassifier config = SIZES.get(size);
                 ModelGraph model = config.build();

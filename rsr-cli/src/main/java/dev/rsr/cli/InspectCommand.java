@@ -6,7 +6,6 @@ import dev.rsr.ir.Dim;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.Node;
 import dev.rsr.ir.ValueInfo;
-import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.TrainingBackend;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,6 +28,9 @@ final class InspectCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
+
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions = new PluginOptions();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -68,7 +70,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         r.put("nodes", graph.graph().nodes().size());
         r.put("ops", ops);
-        List<TrainingBackend> trainers = PluginRegistry.discover(TrainingBackend.class).all();
+        List<TrainingBackend> trainers = List.copyOf(pluginOptions.plugins().all(TrainingBackend.class).values());
         Map<String, Object> training = new LinkedHashMap<>();
         for (TrainingBackend backend : trainers) {
             Map<String, String> missing = new LinkedHashMap<>();

@@ -9,7 +9,6 @@ import dev.rsr.inference.Predictor;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.onnx.OrtInferenceBackend;
-import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.tensorflow.TensorFlowInferenceBackend;
 import dev.rsr.tensorflow.TensorFlowTrainingBackend;
@@ -52,6 +51,9 @@ final class ParityCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions = new PluginOptions();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -61,7 +63,7 @@ final class ParityCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", source.model != null ? source.model.toString() : source.pretrained);
-        TrainingBackend tf = PluginRegistry.discover(TrainingBackend.class).get(TensorFlowTrainingBackend.NAME);
+        TrainingBackend tf = pluginOptions.plugins().get(TrainingBackend.class, TensorFlowTrainingBackend.NAME);
         Map<String, String> unsupported = new LinkedHashMap<>();
         tf.unsupportedOps(graph).forEach((op, node) -> unsupported.put(op, node.describe()));
         report.put("unsupported_ops", unsupported);

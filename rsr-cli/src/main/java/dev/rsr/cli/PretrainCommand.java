@@ -6,7 +6,6 @@ import dev.rsr.engine.TextTask;
 import dev.rsr.engine.pretraining.Pretrainer;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.onnx.OnnxFormat;
-import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.PretrainingObjective;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.text.SubwordTokenizer;
@@ -93,13 +92,16 @@ final class PretrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DataDirs dataDirs;
 
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions = new PluginOptions();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        PretrainingObjective chosen = PluginRegistry.discover(PretrainingObjective.class).get(objective);
+        PretrainingObjective chosen = pluginOptions.plugins().get(PretrainingObjective.class, objective);
         Pretrainer.Config config = new Pretrainer.Config(maxSteps == 0 && maxMinutes == 0 ? 1000 : maxSteps, maxMinutes, batchTokens, lr,
                 seed, checkpointEvery, checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt"), resume, threads);
         List<String> texts = texts();
@@ -116,7 +118,7 @@ final class PretrainCommand implements Callable<Integer> {
         ModelGraph model = encoder.build();
         err.printf("corpus: %,d texts, %,d tokens; sub-word vocabulary %,d; encoder %,d parameters; objective %s%n", texts.size(),
                 tokens, tokenizer.vocabularySize(), model.parameterCount(), chosen.name());
-        TrainingBackend backend = PluginRegistry.discover(TrainingBackend.class).get(dev.rsr.tensorflow.TensorFlowTrainingBackend.NAME);
+        TrainingBackend backend = pluginOptions.plugins().get(TrainingBackend.class, dev.rsr.tensorflow.TensorFlowTrainingBackend.NAME);
         Pretrainer.Result result = new Pretrainer(backend).run(model, TextEncoder.HIDDEN, tokenizer, sequences, chosen, config,
                 new Pretrainer.Listener() {
                     @Override

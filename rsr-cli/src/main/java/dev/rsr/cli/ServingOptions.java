@@ -4,7 +4,6 @@ import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.onnx.OnnxFormat;
-import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.InferenceBackend;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -21,12 +20,15 @@ final class ServingOptions {
             description = "Graph optimization: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     InferenceOptions.GraphOptimization optimization;
 
+    @picocli.CommandLine.Mixin
+    PluginOptions pluginOptions = new PluginOptions();
+
     InferenceOptions inferenceOptions() {
         return new InferenceOptions(threads, 0, optimization);
     }
 
     Predictor open(ModelGraph model) {
-        return PluginRegistry.discover(InferenceBackend.class).get(backend).open(model, inferenceOptions());
+        return pluginOptions.plugins().get(InferenceBackend.class, backend).open(model, inferenceOptions());
     }
 
     static ModelGraph read(Path file) {

@@ -25,10 +25,25 @@ public final class ConverterRegistry {
         this.converters = Collections.unmodifiableMap(converters);
     }
 
+    /** Registries already discovered, by class loader: models compile often, converters are found once. */
+    private static final Map<ClassLoader, ConverterRegistry> DISCOVERED = Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** The converters on the context class loader (or this class's), discovered on first use. */
     public static ConverterRegistry discover() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        ClassLoader loader = context != null ? context : ConverterRegistry.class.getClassLoader();
+        ConverterRegistry known = DISCOVERED.get(loader);
+        if (known == null) {
+            known = discover(loader);
+            DISCOVERED.put(loader, known);
+        }
+        return known;
+    }
+
+    private static ConverterRegistry discover(ClassLoader loader) {
         Map<String, OpConverter> all = new HashMap<>();
         Map<String, String> claimedBy = new HashMap<>();
-        for (OpConverterProvider provider : PluginRegistry.discover(OpConverterProvider.class).all()) {
+        for (OpConverterProvider provider : PluginRegistry.discover(OpConverterProvider.class, loader).all()) {
             Map<String, OpConverter> provided;
             try {
                 provided = provider.converters();
