@@ -24,5 +24,13 @@ public interface ModuleSelector extends NamedProvider {
          * @param random  the only source of randomness allowed
          */
         Set<String> select(List<ModuleState> modules, long step, SplittableRandom random);
+
+        /**
+         * Whether {@link #select} reads the modules' {@link ModuleState#importance() importance};
+         * when no plugin does, a fixed mask's importance is not scored again during the run.
+         */
+        default boolean usesImportance() {
+            return true;
+        }
     }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
  * @param optimizer         the update rule
  * @param modules           the task modules; a parameter belongs to at most one
  * @param updateMultipliers keep a per-element multiplier on every trainable parameter's update
- *                          (mask × boost; see {@link TrainingSession#setUpdateMultiplier})
+ *                          (mask × boost; see {@link TrainingSession#setUpdateMultipliers})
  * @param statistics        running statistics to accumulate in the step
  * @param statisticsDecay   the decay of the statistics' moving averages, in (0, 1)
  * @param moduleSignals     report a {@link ModuleSignal} per updated module on every step

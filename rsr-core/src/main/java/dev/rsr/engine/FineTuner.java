@@ -78,7 +78,7 @@ public final class FineTuner {
         try (Refiner refiner = new Refiner(start.model(), backend, plugins, config.method(), setup, batches)) {
             Refiner.Summary summary = refiner.run(session -> evaluate(session, evalBatches), RefineListener.all(List.of(recorder, listener)));
             ModelGraph refined = task.attachTo(refiner.export());
-            Provenance provenance = new Provenance(start.base(), config.method().method(), config.method().values(), data.trainDigest(),
+            Provenance provenance = new Provenance(start.base(), config.method().method(), refiner.resolvedSettings(), data.trainDigest(),
                     data.evalDigest(), Provenance.sha256(task.tokenizer().serialize()), config.seed(), summary.steps(), Provenance.rsrVersion());
             return new Result(provenance.writeTo(refined), recorder.metrics(config.method(), summary, data.train().truncated()));
         }

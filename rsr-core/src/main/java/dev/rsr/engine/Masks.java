@@ -65,7 +65,8 @@ final class Masks {
         }
         reads.parameters = List.copyOf(moduleOf.keySet());
         String importance = strategies.name("importance");
-        boolean scored = !importance.equals("uniform") || !strategies.name("booster").equals("none");
+        boolean scored = !importance.equals("uniform") || !strategies.name("booster").equals("none")
+                || (remask && multipliers && strategies.mask.usesScores());
         Map<String, float[]> scores = new LinkedHashMap<>();
         if (scored) {
             for (ParameterView v : views) {

@@ -82,7 +82,11 @@ public final class RefineConfig {
         flatten("", root, flat, file);
         String methodName = flat.getOrDefault("method", "rsr");
         flat.remove("method");
-        return method(methodName).with(flat);
+        try {
+            return method(methodName).with(flat);
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -101,7 +105,12 @@ public final class RefineConfig {
                 flatten(key, v, out, file);
             } else if (v.isArray()) {
                 List<String> items = new ArrayList<>();
-                v.forEach(item -> items.add(item.asText()));
+                for (JsonNode item : v) {
+                    if (!item.isValueNode() || item.isNull()) {
+                        throw new ConfigurationException(file + ": '" + key + "' must be a list of names or numbers");
+                    }
+                    items.add(item.asText());
+                }
                 out.put(key, String.join(",", items));
             } else if (v.isValueNode() && !v.isNull()) {
                 out.put(key.endsWith(".name") ? key.substring(0, key.length() - 5) : key, v.asText());

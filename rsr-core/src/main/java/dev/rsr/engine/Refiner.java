@@ -30,10 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -228,6 +226,7 @@ public final class Refiner implements AutoCloseable {
     private final Object lock = new Object();
     private int divergences;
     private long stepNanos, hostNanos, maintenanceNanos;
+    private ExecutorService pool;
 
     /**
      * Configures the plugins, partitions the model and opens a training session on {@code backend}.
@@ -322,10 +321,13 @@ public final class Refiner implements AutoCloseable {
         };
         String name = strategies.name("partitioner");
         List<TaskModule> found = Strategies.call("partitioner", name, "partitioning the model", () -> strategies.partitioner.partition(input));
+        if (found == null || found.contains(null)) {
+            throw new PluginException("partitioner '" + name + "' returned " + (found == null ? "no list of modules" : "a null module"));
+        }
         List<String> problems = new ArrayList<>();
         Set<String> names = new HashSet<>(), used = new HashSet<>();
         List<TaskModule> kept = new ArrayList<>();
-        for (TaskModule t : found == null ? List.<TaskModule>of() : found) {
+        for (TaskModule t : found) {
             if (!names.add(t.name())) {
                 problems.add("module '" + t.name() + "' appears twice");
             }
@@ -386,6 +388,17 @@ public final class Refiner implements AutoCloseable {
         return groups;
     }
 
+    /**
+     * The settings of this run as resolved: every setting of the method, with the engine's own
+     * ({@code workers}, {@code base_rate}) as they came out for this machine and start.
+     */
+    public Map<String, String> resolvedSettings() {
+        Map<String, String> out = new LinkedHashMap<>(strategies.config.values());
+        out.put("workers", Integer.toString(workers.size()));
+        out.put("base_rate", Double.toString(engine.baseRate()));
+        return out;
+    }
+
     /** The task modules, in model order. */
     public List<TaskModule> modules() {
         return modules;
@@ -427,8 +440,9 @@ public final class Refiner implements AutoCloseable {
         // Masks refresh as their policy says; a fixed mask still has its modules' importance refreshed
         // for the selector, at the engine's own pace, when there is any importance to refresh.
         boolean remask = strategies.mask.refreshEvery() > 0;
+        boolean importanceRead = workers.stream().anyMatch(w -> w.selector.usesImportance());
         int refreshEvery = remask ? strategies.mask.refreshEvery()
-                : strategies.name("importance").equals("uniform") ? 0 : engine.refreshEvery();
+                : strategies.name("importance").equals("uniform") || !importanceRead ? 0 : engine.refreshEvery();
         long nextRefresh = refreshEvery > 0 ? refreshEvery : Long.MAX_VALUE;
         long nextSnapshot = engine.snapshotEvery() > 0 ? engine.snapshotEvery() : Long.MAX_VALUE;
         long nextEval = setup.evalEvery();
@@ -464,47 +478,65 @@ public final class Refiner implements AutoCloseable {
         return summary;
     }
 
-    /** Runs steps on every worker until the run's step count reaches {@code boundary}; returns it. */
+    /**
+     * Runs steps on every worker until the run's step count reaches {@code boundary}; returns it.
+     * Each claimed step has its number; the first worker to fail stops the others before their next
+     * step, and the round waits for all of them before it reports the failure.
+     */
     private long runRound(long step, long boundary, Clock clock, RefineListener events, double[] lossSum, long[] lossCount) {
         AtomicLong claimed = new AtomicLong(step);
         if (workers.size() == 1) {
-            while (claimed.getAndIncrement() < boundary) {
-                workerStep(workers.get(0), claimed, clock, events, lossSum, lossCount);
+            long mine;
+            while ((mine = claimed.getAndIncrement()) < boundary) {
+                workerStep(workers.get(0), mine + 1, clock, events, lossSum, lossCount);
             }
             return boundary;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(workers.size(), r -> {
-            Thread t = new Thread(r, "rsr-worker");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (Worker w : workers) {
-                running.add(pool.submit(() -> {
-                    while (claimed.getAndIncrement() < boundary) {
-                        workerStep(w, claimed, clock, events, lossSum, lossCount);
-                    }
-                }));
-            }
-            for (Future<?> f : running) {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(workers.size());
+        for (Worker w : workers) {
+            pool().execute(() -> {
                 try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    running.forEach(other -> other.cancel(true));
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
+                    long mine;
+                    while (failure.get() == null && (mine = claimed.getAndIncrement()) < boundary) {
+                        workerStep(w, mine + 1, clock, events, lossSum, lossCount);
                     }
-                    throw new BackendException("a refinement worker failed: " + e.getCause(), e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new BackendException("interrupted while refining", e);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
                 }
-            }
-        } finally {
-            pool.shutdownNow();
+            });
+        }
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            failure.compareAndSet(null, e);
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new BackendException("a refinement worker failed: " + t, t);
         }
         return boundary;
+    }
+
+    /** The worker threads, started on first use and stopped when the refiner closes. */
+    private ExecutorService pool() {
+        if (pool == null) {
+            pool = Executors.newFixedThreadPool(workers.size(), r -> {
+                Thread t = new Thread(r, "rsr-worker");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return pool;
     }
 
     /** The median time of a forward pass with the loss, on a few training batches (not counted as training). */
@@ -521,7 +553,7 @@ public final class Refiner implements AutoCloseable {
     }
 
     /** One step of one worker. */
-    private void workerStep(Worker w, AtomicLong claimed, Clock clock, RefineListener events, double[] lossSum, long[] lossCount) {
+    private void workerStep(Worker w, long done, Clock clock, RefineListener events, double[] lossSum, long[] lossCount) {
         long begin = System.nanoTime();
         List<ModuleState> states = new ArrayList<>();
         synchronized (lock) {
@@ -555,7 +587,6 @@ public final class Refiner implements AutoCloseable {
         StepResult result = session.step(batch, new StepPlan(active, plan));
         long stepEnd = System.nanoTime();
         w.steps++;
-        long done = Math.min(claimed.get(), setup.maxSteps());
         synchronized (lock) {
             if (!result.applied()) {
                 divergences++;
@@ -646,6 +677,9 @@ public final class Refiner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
         session.close();
     }
 

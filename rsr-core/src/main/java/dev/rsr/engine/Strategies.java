@@ -107,14 +107,17 @@ final class Strategies {
     }
 
     /**
-     * Runs a plugin call; anything it throws other than RSR's own errors becomes a
-     * {@link PluginException} naming the role and plugin.
+     * Runs a plugin call; anything it throws becomes a {@link PluginException} naming the role and
+     * plugin (an RSR error the plugin ran into, such as reading a statistic it did not declare,
+     * keeps its message after that name).
      */
     static <T> T call(String role, String plugin, String what, Supplier<T> body) {
         try {
             return body.get();
-        } catch (RsrException e) {
+        } catch (PluginException e) {
             throw e;
+        } catch (RsrException e) {
+            throw new PluginException(role + " '" + plugin + "' failed " + what + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new PluginException(role + " '" + plugin + "' failed " + what + ": " + e, e);
         }

@@ -24,7 +24,17 @@ public final class ModuleSelectors {
 
         @Override
         public Selector create(Settings settings) {
-            return (modules, step, random) -> names(modules);
+            return new Selector() {
+                @Override
+                public Set<String> select(List<ModuleState> modules, long step, SplittableRandom random) {
+                    return names(modules);
+                }
+
+                @Override
+                public boolean usesImportance() {
+                    return false;
+                }
+            };
         }
     }
 
@@ -134,6 +144,11 @@ public final class ModuleSelectors {
         @Override
         public Selector create(Settings settings) {
             return new Periodic(Choice.read(settings, 2, 50, List.of("first", "last"), false)) {
+                @Override
+                public boolean usesImportance() {
+                    return false;
+                }
+
                 @Override
                 List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random) {
                     List<String> pool = new ArrayList<>(names(candidates));

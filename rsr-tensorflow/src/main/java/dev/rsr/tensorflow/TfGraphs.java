@@ -12,8 +12,13 @@ public final class TfGraphs {
 
     /** A {@code Const} op holding {@code value}, named {@code const} (made unique) in {@code scope}. */
     public static Output<?> constant(Scope scope, TensorData value) {
+        return constant(scope, "const", value);
+    }
+
+    /** A {@code Const} op holding {@code value}, named {@code name} (made unique) in {@code scope}. */
+    public static Output<?> constant(Scope scope, String name, TensorData value) {
         try (Tensor t = TfTensors.toTensor(value, "a constant")) {
-            return scope.opBuilder("Const", "const").setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
+            return scope.opBuilder("Const", name).setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
         }
     }
 

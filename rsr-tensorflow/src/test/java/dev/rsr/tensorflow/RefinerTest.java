@@ -95,9 +95,10 @@ class RefinerTest {
         assertTrue(steps.stream().allMatch(RefineListener.Step::applied));
         assertEquals(List.of(0L, 25L, 50L, 75L, 100L, 125L, 150L), evaluations.stream().map(RefineListener.Evaluation::step).toList());
         double initial = evaluations.get(0).loss();
-        // BitFit (biases and head of a network that was never trained) and FISH (0.5 % of a thousand
-        // elements) can only lower the loss; the others all but solve the task in 150 steps.
-        if (method.equals("bitfit") || method.equals("fish")) {
+        // BitFit (biases and head of a network that was never trained), FISH (0.5 % of a thousand
+        // elements) and Child-Tuning-F (each element in 30 % of the updates) only lower the loss in
+        // 150 steps; the others all but solve the task.
+        if (method.equals("bitfit") || method.equals("fish") || method.equals("child-tuning-f")) {
             assertTrue(s.evalLoss() < (method.equals("fish") ? 0.97 : 0.9) * initial, method + ": loss " + initial + " -> " + s.evalLoss());
         } else {
             assertTrue(s.evalAccuracy() > 0.9, method + ": accuracy " + s.evalAccuracy());

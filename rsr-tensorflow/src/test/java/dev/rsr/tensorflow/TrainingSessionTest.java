@@ -221,6 +221,33 @@ class TrainingSessionTest {
         }
     }
 
+    /**
+     * An element a mask admits after many steps moves as a fresh Adam element does (its first step
+     * is lr·sign(g)), not by the module's bias correction applied to zero moments.
+     */
+    @Test
+    void anElementAdmittedLateTakesAnOrdinaryFirstStep() {
+        ModelGraph m = MLP.build();
+        try (TrainingSession s = open(m, spec(m, OptimizerSpec.adam(), true))) {
+            float[] none = new float[16 * 3];
+            s.setUpdateMultipliers(Map.of(HEAD, TensorData.ofFloats(new long[] {16, 3}, none)));
+            for (int i = 0; i < 20; i++) {
+                s.step(clusters(16, i), StepPlan.all(s.modules(), 0.001));
+            }
+            float[] before = value(s, HEAD);
+            s.setUpdateMultipliers(Map.of(HEAD, halfMask()));
+            Batch b = clusters(16, 99);
+            float[] g = s.gradients(b, List.of(HEAD)).get(HEAD).floats();
+            s.step(b, StepPlan.all(s.modules(), 0.001));
+            float[] after = value(s, HEAD);
+            float[] mask = halfMask().floats();
+            for (int i = 0; i < g.length; i++) {
+                double expected = mask[i] == 0 || g[i] == 0 ? 0 : 0.001;
+                assertEquals(expected, Math.abs(after[i] - before[i]), 1e-6, "element " + i + ", gradient " + g[i]);
+            }
+        }
+    }
+
     @Test
     void aBoostScalesTheAdamStepItself() {
         ModelGraph m = MLP.build();

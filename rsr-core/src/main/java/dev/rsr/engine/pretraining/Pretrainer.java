@@ -130,9 +130,11 @@ public final class Pretrainer {
             while ((config.maxSteps() == 0 || step < config.maxSteps()) && System.nanoTime() < deadline) {
                 Batch batch = batch(step, byLength, tokenizer, objective, config);
                 double lr = config.learningRate() * Math.min(1.0, (step + 1) / (double) WARMUP_STEPS);
-                double loss = session.step(batch, StepPlan.all(modules, lr)).loss();
-                if (!Double.isFinite(loss)) {
-                    throw new BackendException("pretraining loss became " + loss + " at step " + (step + 1) + "; lower the learning rate (now "
+                dev.rsr.training.StepResult result = session.step(batch, StepPlan.all(modules, lr));
+                double loss = result.loss();
+                if (!result.applied()) {
+                    throw new BackendException("pretraining step " + (step + 1) + " gave a loss or gradient that is not finite (loss " + loss
+                            + "); lower the learning rate (now "
                             + config.learningRate() + ")");
                 }
                 step++;

@@ -194,6 +194,9 @@ public final class TensorFlowTrainingSession implements TrainingSession {
             List<UpdateGraph.ModuleOps> signalled = new ArrayList<>();
             for (UpdateGraph.ModuleOps m : active) {
                 m.parameters().forEach(p -> runner.addTarget(p.stashOp()));
+                runner.fetch(m.gradientSquared());
+            }
+            for (UpdateGraph.ModuleOps m : active) {
                 if (m.signal() != null) {
                     runner.fetch(m.signal());
                     signalled.add(m);
@@ -202,9 +205,12 @@ public final class TensorFlowTrainingSession implements TrainingSession {
             try (Result r = runner.run()) {
                 double value = TfTensors.toTensorData(r.get(0)).getAsDouble(0);
                 boolean finite = Double.isFinite(value);
+                for (int i = 0; i < active.size(); i++) {
+                    finite &= Double.isFinite(TfTensors.toTensorData(r.get(i + 1)).getAsDouble(0));
+                }
                 Map<String, ModuleSignal> signals = new LinkedHashMap<>();
                 for (int i = 0; i < signalled.size(); i++) {
-                    float[] s = TfTensors.toTensorData(r.get(i + 1)).floats();
+                    float[] s = TfTensors.toTensorData(r.get(active.size() + i + 1)).floats();
                     ModuleSignal signal = new ModuleSignal(s[0], s[1], s[2], s[3]);
                     finite &= signal.isFinite();
                     signals.put(signalled.get(i).name(), signal);
@@ -461,6 +467,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
         }
         TfSessions.assign(session, compiled, params);
         assign(others);
+        snapshotSteps.clear(); // a snapshot from before the restore must not be rolled back to
         content.counters().forEach((k, v) -> {
             if (k.startsWith("steps#") && moduleSteps.containsKey(k.substring(6))) {
                 moduleSteps.put(k.substring(6), v);

@@ -3,12 +3,11 @@ package dev.rsr.tensorflow.training;
 import static org.tensorflow.proto.DataType.DT_FLOAT;
 
 import dev.rsr.ir.TensorData;
-import dev.rsr.tensorflow.TfTensors;
+import dev.rsr.tensorflow.TfGraphs;
 import dev.rsr.tensorflow.compiler.GraphCompiler;
 import org.tensorflow.Operation;
 import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Scope;
 
@@ -21,14 +20,16 @@ import org.tensorflow.op.Scope;
 final class TrainingOps {
     private final Scope scope;
     private final String prefix;
+    private final java.util.Map<Float, Output<?>> scalars;
 
     TrainingOps(Scope scope) {
-        this(scope, "");
+        this(scope, "", new java.util.HashMap<>());
     }
 
-    private TrainingOps(Scope scope, String prefix) {
+    private TrainingOps(Scope scope, String prefix, java.util.Map<Float, Output<?>> scalars) {
         this.scope = scope;
         this.prefix = prefix;
+        this.scalars = scalars;
     }
 
     /** A variable that the host can set (placeholder + assign) and the graph can initialize (fill). */
@@ -37,7 +38,7 @@ final class TrainingOps {
 
     /** Ops whose names start with {@code name}. */
     TrainingOps sub(String name) {
-        return new TrainingOps(scope, prefix + GraphCompiler.opName(name) + "_");
+        return new TrainingOps(scope, prefix + GraphCompiler.opName(name) + "_", scalars);
     }
 
     private String named(String name) {
@@ -57,13 +58,12 @@ final class TrainingOps {
     }
 
     Output<?> constant(TensorData value) {
-        try (Tensor t = TfTensors.toTensor(value, "a constant")) {
-            return scope.opBuilder("Const", named("const")).setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
-        }
+        return TfGraphs.constant(scope, named("const"), value);
     }
 
+    /** A float scalar constant, one op per value in the whole graph. */
     Output<?> scalar(double value) {
-        return constant(TensorData.scalarFloat((float) value));
+        return scalars.computeIfAbsent((float) value, v -> constant(TensorData.scalarFloat(v)));
     }
 
     Output<?> scalarPlaceholder(String name) {
@@ -87,7 +87,7 @@ final class TrainingOps {
 
     /** A float variable of a fixed shape whose in-graph initialization fills it with {@code fill}. */
     Variable variable(String name, long[] shape, float fill) {
-        TrainingOps s = new TrainingOps(scope, GraphCompiler.opName(name) + "_");
+        TrainingOps s = new TrainingOps(scope, GraphCompiler.opName(name) + "_", scalars);
         Output<?> ref = scope.opBuilder("VariableV2", s.named("variable")).setAttr("dtype", DT_FLOAT).setAttr("shape", Shape.of(shape))
                 .build().output(0);
         Output<?> value = scope.opBuilder("Placeholder", s.named("value")).setAttr("dtype", DT_FLOAT).setAttr("shape", Shape.of(shape))

@@ -28,18 +28,22 @@ import org.tensorflow.Output;
  */
 final class UpdateGraph {
 
-    /** The ops of one trainable parameter. */
+    /**
+     * The ops of one trainable parameter. {@code optimizerState} is what a snapshot saves besides
+     * the parameter: the slots, and with multipliers under Adam the per-element update counts.
+     */
     record ParameterOps(String name, String module, Output<?> gradient, TrainingOps.Variable stash, Operation stashOp,
-                        List<TrainingOps.Variable> slots, TrainingOps.Variable multiplier, Map<Statistic, TrainingOps.Variable> statistics,
-                        Operation observe, Operation update) {
+                        List<TrainingOps.Variable> slots, List<TrainingOps.Variable> optimizerState, TrainingOps.Variable multiplier,
+                        Map<Statistic, TrainingOps.Variable> statistics, Operation observe, Operation update) {
     }
 
     /**
      * The ops of one module: its fed scalars (learning rate and the optimizer's bias-correction
-     * powers), its signal (null unless the spec asks), and its snapshot and rollback.
+     * powers), {@code Σ g²} over its parameters (always: a step whose gradient is not finite is
+     * refused), its signal (null unless the spec asks), and its snapshot and rollback.
      */
     record ModuleOps(String name, List<ParameterOps> parameters, Output<?> learningRate, Output<?> beta1Power,
-                     Output<?> beta2Power, Output<?> signal, Operation snapshot, Operation rollback) {
+                     Output<?> beta2Power, Output<?> gradientSquared, Output<?> signal, Operation snapshot, Operation rollback) {
     }
 
     private final Map<String, ParameterOps> parameters = new LinkedHashMap<>();
@@ -60,10 +64,8 @@ final class UpdateGraph {
             Output<?> lr = mops.scalarPlaceholder("lr");
             Output<?> beta1Power = mops.scalarPlaceholder("beta1_power");
             Output<?> beta2Power = mops.scalarPlaceholder("beta2_power");
-            // Adam's bias-corrected rate, as ApplyAdam computes it: lr · √(1 − β2^t) / (1 − β1^t).
-            Output<?> adamRate = mops.op("RealDiv", mops.op("Mul", lr, mops.op("Sqrt", mops.op("Sub", mops.scalar(1), beta2Power))),
-                    mops.op("Sub", mops.scalar(1), beta1Power));
             List<ParameterOps> params = new ArrayList<>();
+            List<Output<?>> squares = new ArrayList<>();
             List<Output<?>> signals = new ArrayList<>();
             List<Operation> snapshots = new ArrayList<>();
             List<Operation> rollbacks = new ArrayList<>();
@@ -73,15 +75,14 @@ final class UpdateGraph {
                     inert.add(p); // The parameter does not influence the loss: nothing to update.
                     continue;
                 }
-                ParameterOps built = parameter(compiled.parameters().get(p), m.name(), g, spec, lr, beta1Power, beta2Power, adamRate,
-                        mops.sub(p));
+                ParameterOps built = parameter(compiled.parameters().get(p), m.name(), g, spec, lr, beta1Power, beta2Power, mops.sub(p));
                 params.add(built);
                 parameters.put(p, built);
+                squares.add(mops.sumAll(mops.op("Mul", g, g)));
                 if (spec.moduleSignals()) {
                     signals.add(signal(built, compiled.parameters().get(p), spec.optimizer(), mops));
                 }
-                List<TrainingOps.Variable> kept = new ArrayList<>(built.slots());
-                for (TrainingOps.Variable v : kept) {
+                for (TrainingOps.Variable v : built.optimizerState()) {
                     TrainingOps.Variable backup = mops.variable(v.name() + "#backup", v.shape(), 0);
                     snapshots.add(mops.assign(backup.ref(), v.ref()).op());
                     rollbacks.add(mops.assign(v.ref(), backup.ref()).op());
@@ -92,13 +93,14 @@ final class UpdateGraph {
                 rollbacks.add(mops.assign(param.variable(), backup.ref()).op());
             }
             Output<?> signal = signals.isEmpty() ? null : signals.size() == 1 ? signals.get(0) : addN(mops, signals);
-            modules.put(m.name(), new ModuleOps(m.name(), List.copyOf(params), lr, beta1Power, beta2Power, signal,
+            Output<?> gradientSquared = squares.isEmpty() ? mops.scalar(0) : squares.size() == 1 ? squares.get(0) : addN(mops, squares);
+            modules.put(m.name(), new ModuleOps(m.name(), List.copyOf(params), lr, beta1Power, beta2Power, gradientSquared, signal,
                     mops.group("snapshot", snapshots), mops.group("rollback", rollbacks)));
         }
     }
 
     private ParameterOps parameter(CompiledModel.Parameter param, String module, Output<?> g, TrainingSpec spec, Output<?> lr,
-                                   Output<?> beta1Power, Output<?> beta2Power, Output<?> adamRate, TrainingOps ops) {
+                                   Output<?> beta1Power, Output<?> beta2Power, TrainingOps ops) {
         String p = param.name();
         long[] shape = param.read().shape().asArray();
         TrainingOps.Variable stash = ops.variable(p + "#gradient", shape, 0);
@@ -108,6 +110,11 @@ final class UpdateGraph {
                 ? List.of(keep(ops.variable(p + "#adam_m", shape, 0)), keep(ops.variable(p + "#adam_v", shape, 0)))
                 : List.of(keep(ops.variable(p + "#momentum", shape, 0)));
         TrainingOps.Variable multiplier = spec.updateMultipliers() ? keep(ops.variable(p + "#multiplier", shape, 1)) : null;
+        // With multipliers, Adam's bias correction counts each element's own updates: an element a
+        // mask admits late starts from zero moments, and corrected by the module's step count its
+        // first steps would be several times too large.
+        TrainingOps.Variable count = multiplier != null && o.kind() == OptimizerSpec.Kind.ADAM
+                ? keep(ops.variable(p + "#adam_count", shape, 0)) : null;
 
         // Running statistics read the stashed gradient and the parameter before its update.
         Map<Statistic, TrainingOps.Variable> statistics = new EnumMap<>(Statistic.class);
@@ -156,7 +163,14 @@ final class UpdateGraph {
                 Output<?> mNew = ops.assign(m, ops.op("Add", m, ops.op("Mul", ops.op("Mul", on, ops.scalar(1 - o.beta1())), ops.op("Sub", gs, m))));
                 Output<?> vNew = ops.assign(v, ops.op("Add", v, ops.op("Mul", ops.op("Mul", on, ops.scalar(1 - o.beta2())),
                         ops.op("Sub", ops.op("Mul", gs, gs), v))));
-                step = ops.op("Mul", adamRate, ops.op("Mul", u, ops.op("RealDiv", mNew, ops.op("Add", ops.op("Sqrt", vNew), ops.scalar(o.epsilon())))));
+                Output<?> t = ops.assign(count.ref(), ops.op("Add", count.ref(), on));
+                // ApplyAdam's form, per element: lr · √(1 − β2^t) / (1 − β1^t) · m / (√v + ε); an element
+                // never admitted (t = 0, m = 0) gets 0, the floor only keeps the division finite.
+                Output<?> floor = ops.scalar(1e-12);
+                Output<?> c1 = ops.op("Maximum", ops.op("Sub", ops.scalar(1), ops.op("Pow", ops.scalar(o.beta1()), t)), floor);
+                Output<?> c2 = ops.op("Sub", ops.scalar(1), ops.op("Pow", ops.scalar(o.beta2()), t));
+                Output<?> rate = ops.op("Mul", lr, ops.op("RealDiv", ops.op("Sqrt", c2), c1));
+                step = ops.op("Mul", rate, ops.op("Mul", u, ops.op("RealDiv", mNew, ops.op("Add", ops.op("Sqrt", vNew), ops.scalar(o.epsilon())))));
             } else {
                 Output<?> acc = slots.get(0).ref();
                 Output<?> accNew = ops.assign(acc, ops.op("Add", acc, ops.op("Mul", on,
@@ -165,7 +179,12 @@ final class UpdateGraph {
             }
             update = ops.builder("AssignSub", variable, step).addControlInput(observe).build();
         }
-        return new ParameterOps(p, module, g, stash, stashOp, slots, multiplier, Collections.unmodifiableMap(statistics), observe, update);
+        List<TrainingOps.Variable> optimizerState = new ArrayList<>(slots);
+        if (count != null) {
+            optimizerState.add(count);
+        }
+        return new ParameterOps(p, module, g, stash, stashOp, slots, List.copyOf(optimizerState), multiplier,
+                Collections.unmodifiableMap(statistics), observe, update);
     }
 
     /** {@code decay·old + (1 − decay)·x}. */
