@@ -31,8 +31,10 @@ public interface MaskPolicy extends NamedProvider {
         /**
          * The new mask of every parameter: true where the element trains.
          *
-         * @param parameters every trainable parameter
-         * @param scores     importance per element by parameter name (empty when {@link #usesScores()} is false)
+         * @param parameters every trainable parameter except those new to the task (a fresh head
+         *                   always trains whole)
+         * @param scores     importance per element of each of {@code parameters}, by name (empty when
+         *                   {@link #usesScores()} is false)
          * @param current    the masks in force by parameter name; empty at the first refresh
          * @param random     the only source of randomness allowed, for reproducible runs
          */

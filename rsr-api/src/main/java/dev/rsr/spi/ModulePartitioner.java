@@ -25,8 +25,9 @@ public interface ModulePartitioner extends NamedProvider {
         java.util.Set<String> fresh();
 
         /**
-         * The gradients of the task's loss for every trainable parameter on the first {@code batches}
-         * training batches (host copies, computed on first use).
+         * The gradients of the task's loss for every trainable parameter on {@code batches} training
+         * batches (host copies, computed on first use in a session of their own; the batches are
+         * drawn from the training stream before refinement starts).
          */
         List<Map<String, TensorData>> probeGradients(int batches);
     }

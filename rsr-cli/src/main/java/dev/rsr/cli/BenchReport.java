@@ -16,7 +16,8 @@ final class BenchReport {
     private final List<MethodsBench.Run> runs;
     private final List<String> methods;
     private final double target;
-    private final Map<MethodsBench.Run, Double> timeToTarget = new LinkedHashMap<>();
+    // By identity: a run's record holds every step event, too much to hash on each lookup.
+    private final Map<MethodsBench.Run, Double> timeToTarget = new java.util.IdentityHashMap<>();
     private final Map<Integer, Double> targetAccuracy = new LinkedHashMap<>();
 
     private BenchReport(List<MethodsBench.Run> runs, List<String> methods, double target) {

@@ -21,7 +21,6 @@ import dev.rsr.onnx.OnnxFormat;
 import dev.rsr.onnx.OrtInferenceBackend;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.tensorflow.TensorFlowInferenceBackend;
-import dev.rsr.tensorflow.TensorFlowTrainingBackend;
 import dev.rsr.training.Batch;
 import dev.rsr.zoo.TextClassifier;
 import java.io.PrintWriter;
@@ -86,7 +85,7 @@ final class FinetuneCommand implements Callable<Integer> {
         FineTuneConfig config = new FineTuneConfig(refineConfig, maxSteps, maxSteps == 0 && epochs == 0 ? 3 : epochs, batch, seed, evalEvery);
         TaskOptions.Prepared prepared = taskOptions.prepare(seed, err);
         Plugins plugins = pluginOptions.plugins();
-        TrainingBackend backend = plugins.get(TrainingBackend.class, TensorFlowTrainingBackend.NAME);
+        TrainingBackend backend = plugins.trainingBackend();
         FineTuner.Result result = new FineTuner(backend, plugins, threads).run(prepared.start(), prepared.task(), prepared.data(), config,
                 new ProgressPrinter(err, refineConfig.method()));
         ModelGraph refined = result.model();

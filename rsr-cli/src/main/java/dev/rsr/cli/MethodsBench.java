@@ -8,7 +8,6 @@ import dev.rsr.error.ConfigurationException;
 import dev.rsr.inject.Plugins;
 import dev.rsr.io.AtomicFiles;
 import dev.rsr.spi.TrainingBackend;
-import dev.rsr.tensorflow.TensorFlowTrainingBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -78,7 +77,7 @@ final class MethodsBench {
         }
         Files.createDirectories(out);
         Plugins plugins = pluginOptions.plugins();
-        TrainingBackend backend = plugins.get(TrainingBackend.class, TensorFlowTrainingBackend.NAME);
+        TrainingBackend backend = plugins.trainingBackend();
         List<Run> runs = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
             long runSeed = seed + r;

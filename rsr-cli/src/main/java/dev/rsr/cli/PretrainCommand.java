@@ -118,7 +118,7 @@ final class PretrainCommand implements Callable<Integer> {
         ModelGraph model = encoder.build();
         err.printf("corpus: %,d texts, %,d tokens; sub-word vocabulary %,d; encoder %,d parameters; objective %s%n", texts.size(),
                 tokens, tokenizer.vocabularySize(), model.parameterCount(), chosen.name());
-        TrainingBackend backend = pluginOptions.plugins().get(TrainingBackend.class, dev.rsr.tensorflow.TensorFlowTrainingBackend.NAME);
+        TrainingBackend backend = pluginOptions.plugins().trainingBackend();
         Pretrainer.Result result = new Pretrainer(backend).run(model, TextEncoder.HIDDEN, tokenizer, sequences, chosen, config,
                 new Pretrainer.Listener() {
                     @Override

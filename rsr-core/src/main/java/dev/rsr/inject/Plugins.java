@@ -7,6 +7,7 @@ import com.google.inject.util.Types;
 import dev.rsr.error.PluginException;
 import dev.rsr.plugin.PluginRegistry;
 import dev.rsr.spi.NamedProvider;
+import dev.rsr.spi.TrainingBackend;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +34,15 @@ public final class Plugins {
     /** The plugins on {@code loader} (one over a plugins directory, say, whose parent is the application's loader). */
     public static Plugins discover(ClassLoader loader) {
         return Guice.createInjector(new RsrModule(loader)).getInstance(Plugins.class);
+    }
+
+    /** The training backend bound by default: TensorFlow's, unless a module overrides it. */
+    public TrainingBackend trainingBackend() {
+        try {
+            return injector.getInstance(TrainingBackend.class);
+        } catch (com.google.inject.ProvisionException | com.google.inject.ConfigurationException e) {
+            throw new PluginException("no training backend is bound (is rsr-tensorflow on the class path?)", e);
+        }
     }
 
     /** The provider of {@code spi} named {@code name}. */
