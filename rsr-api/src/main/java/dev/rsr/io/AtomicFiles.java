@@ -1,15 +1,19 @@
 package dev.rsr.io;
 
+import dev.rsr.error.DataException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes files so that a reader sees the old file or the whole new one, never half of one: the
@@ -26,13 +30,24 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /**
+     * Writes {@code target} atomically. A symbolic link is written through (its target gets the
+     * new content and the link stays); an existing target that is not a regular file (a
+     * directory, a device, a FIFO) is refused rather than replaced. Failures name the file and
+     * the operating system's reason.
+     */
     public static void write(Path target, Writer writer) {
-        Path absolute = target.toAbsolutePath();
+        Path absolute = destination(target);
         Path dir = absolute.getParent();
         Path tmp = null;
         try {
-            Files.createDirectories(dir);
+            try {
+                Files.createDirectories(dir);
+            } catch (FileAlreadyExistsException e) {
+                throw new DataException("cannot write " + target + ": " + dir + " is not a directory");
+            }
             tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+            LIVE_TEMP_FILES.add(tmp);
             keepOrDefaultPermissions(tmp, absolute);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
@@ -45,17 +60,57 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
+            LIVE_TEMP_FILES.remove(tmp);
             tmp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw IoErrors.cannotWrite(target, e);
         } finally {
             if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // The write already failed; that error is the one worth reporting.
-                }
+                deleteQuietly(tmp);
+                LIVE_TEMP_FILES.remove(tmp);
             }
+        }
+    }
+
+    /**
+     * Where the bytes for {@code target} go: the file itself, or the file its chain of symbolic
+     * links ends at. Refuses an existing directory or special file, and a dangling link.
+     */
+    public static Path destination(Path target) {
+        Path path = target.toAbsolutePath();
+        for (int hops = 0; Files.isSymbolicLink(path); hops++) {
+            if (hops == 40) {
+                throw new DataException(target + ": too many levels of symbolic links");
+            }
+            try {
+                path = path.resolveSibling(Files.readSymbolicLink(path)).normalize();
+            } catch (IOException e) {
+                throw IoErrors.cannotWrite(target, e);
+            }
+        }
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new DataException(target + (path.equals(target.toAbsolutePath()) ? "" : " (a link to " + path + ")") + ": is "
+                    + IoErrors.kind(path) + ", not a regular file; refusing to replace it");
+        }
+        return path;
+    }
+
+    /**
+     * Temporary files of writes in progress, deleted by a shutdown hook so that an interrupted
+     * command (SIGTERM, Ctrl-C) leaves nothing behind. Only SIGKILL can still leave one.
+     */
+    private static final Set<Path> LIVE_TEMP_FILES = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE_TEMP_FILES.forEach(AtomicFiles::deleteQuietly),
+                "rsr-temp-file-cleanup"));
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // The write already failed (or the JVM is going down); that is the error worth reporting.
         }
     }
 

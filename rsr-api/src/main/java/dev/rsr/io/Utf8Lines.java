@@ -34,14 +34,15 @@ public final class Utf8Lines implements Closeable {
         this.in = in;
     }
 
-    /** Opens {@code file}; a missing file is a {@link DataException} naming it. */
+    /** Opens {@code file}; a missing file, a directory or an unreadable file is a {@link DataException} naming it. */
     public static Utf8Lines open(Path file) {
+        IoErrors.requireReadableFile(file);
         try {
             return new Utf8Lines(file, new BufferedInputStream(Files.newInputStream(file), 1 << 16));
         } catch (NoSuchFileException e) {
             throw new DataException(file + ": no such file");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw IoErrors.cannotRead(file, e);
         }
     }
 
@@ -58,7 +59,7 @@ public final class Utf8Lines implements Closeable {
                 b = in.read();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw IoErrors.cannotRead(file, e);
         }
         lineNumber++;
         byte[] bytes = buffer.toByteArray();

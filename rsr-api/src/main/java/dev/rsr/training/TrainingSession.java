@@ -75,11 +75,20 @@ public interface TrainingSession extends AutoCloseable {
     /** The model with the current parameter values as its initializers. */
     ModelGraph export();
 
-    /** Writes parameters, optimizer state, multipliers, statistics and step counts to {@code file} atomically. */
-    void saveCheckpoint(Path file);
+    /**
+     * Writes parameters, optimizer state, multipliers, statistics and step counts to {@code file}
+     * atomically, with the caller's {@code settings} (what must match for a resume to make sense)
+     * and a checksum.
+     */
+    void saveCheckpoint(Path file, Map<String, String> settings);
 
-    /** Restores what {@link #saveCheckpoint} wrote (the same model and spec). */
-    void restoreCheckpoint(Path file);
+    /**
+     * Restores what {@link #saveCheckpoint} wrote. Before changing anything, refuses (with a
+     * {@link dev.rsr.error.DataException} naming the file and what differs) a checkpoint that fails
+     * its checksum, was made with other {@code settings}, or whose parameters differ from this
+     * session's in name, type or shape.
+     */
+    void restoreCheckpoint(Path file, Map<String, String> settings);
 
     /** Update steps each module has taken (restored with a checkpoint). */
     Map<String, Long> moduleSteps();

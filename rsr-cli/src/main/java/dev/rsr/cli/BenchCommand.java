@@ -45,28 +45,36 @@ final class BenchCommand implements Callable<Integer> {
             + "settings, e.g. rsr{booster=none;pheromone=none} (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
+    @Range(min = 1, max = 1000)
     @Option(names = "--repeats", defaultValue = "1", description = "Runs of each method, with seeds --seed, --seed+1, ... (default: ${DEFAULT-VALUE}).")
     int repeats;
 
+    @PathRole(PathRole.Kind.OUTPUT_DIR)
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write bench.json and every run's metrics (required).")
     Path out;
 
+    @Range(min = 1, max = 1e9)
     @Option(names = "--max-steps", defaultValue = "300", description = "Steps per run (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
+    @Range(min = 1, max = 65536)
     @Option(names = "--batch", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Range(min = 1, max = 1e9)
     @Option(names = "--eval-every", defaultValue = "25", description = "Evaluate every this many steps (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
+    @Range(min = Long.MIN_VALUE, max = Long.MAX_VALUE)
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the first repeat (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Range(min = Double.MIN_VALUE, max = 1, note = "a fraction of full's best accuracy")
     @Option(names = "--target", defaultValue = "0.99", description = "Time to target: the first evaluation reaching this fraction of "
             + "full's best accuracy with the same seed (default: ${DEFAULT-VALUE}).")
     double target;
 
+    @Range(min = 0, max = 1024, note = "0 = all cores")
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -84,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Prediction throughput and latency at several batch sizes, on random valid inputs.")
     static final class Inference implements Callable<Integer> {
         static final class Source {
+            @PathRole(PathRole.Kind.INPUT_FILE)
             @Option(names = "--model", description = "The ONNX file to benchmark.")
             Path model;
 
@@ -97,15 +106,19 @@ final class BenchCommand implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "0..1")
         Source source;
 
+        @Range(min = 1, max = 65536)
         @Option(names = "--batch-sizes", split = ",", defaultValue = "1,32", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
         List<Integer> batchSizes;
 
+        @Range(min = 2, max = 65536)
         @Option(names = "--sequence", defaultValue = "64", description = "Length of symbolic non-batch dimensions (default: ${DEFAULT-VALUE}).")
         int sequence;
 
+        @Range(min = 0.01, max = 86400)
         @Option(names = "--seconds", defaultValue = "5", description = "Measured time per batch size (default: ${DEFAULT-VALUE}).")
         double seconds;
 
+        @Range(min = 0, max = 86400)
         @Option(names = "--warmup-seconds", defaultValue = "2", description = "Unmeasured time per batch size first (default: ${DEFAULT-VALUE}).")
         double warmupSeconds;
 
@@ -113,6 +126,7 @@ final class BenchCommand implements Callable<Integer> {
                 description = "Inference backends, measured one after the other in this run (default: ${DEFAULT-VALUE}).")
         List<String> backends;
 
+        @Range(min = 0, max = 1024, note = "0 = all cores")
         @Option(names = "--threads", defaultValue = "0", description = "Threads inside one op; 0 = all cores (default: ${DEFAULT-VALUE}).")
         int threads;
 
@@ -174,15 +188,19 @@ final class BenchCommand implements Callable<Integer> {
             description = {"Training step time of the zoo text classifier at two sizes (Adam, all parameters), with achieved "
                     + "GFLOP/s as a share of TensorFlow's dense MatMul throughput measured in the same run."})
     static final class Training implements Callable<Integer> {
+        @Range(min = 1, max = 65536)
         @Option(names = "--batch", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
         int batch;
 
+        @Range(min = 2, max = 65536)
         @Option(names = "--sequence", defaultValue = "64", description = "Tokens per example (default: ${DEFAULT-VALUE}).")
         int sequence;
 
+        @Range(min = 1, max = 1e9)
         @Option(names = "--steps", defaultValue = "30", description = "Measured steps per size (default: ${DEFAULT-VALUE}).")
         int steps;
 
+        @Range(min = 0, max = 1024, note = "0 = all cores")
         @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
         int threads;
 

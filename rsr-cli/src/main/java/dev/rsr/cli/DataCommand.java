@@ -34,18 +34,23 @@ final class DataCommand implements Runnable {
         @Option(names = "--source", required = true, description = "The data source (see above).")
         String source;
 
+        @PathRole(PathRole.Kind.OUTPUT_DIR)
         @Option(names = "--out", required = true, description = "Directory for train.tsv and eval.tsv.")
         Path out;
 
+        @Range(min = 0.001, max = 0.999, note = "the share of each label held out")
         @Option(names = "--eval-fraction", defaultValue = "0.2", description = "Share of each label held out (default: ${DEFAULT-VALUE}).")
         double evalFraction;
 
+        @Range(min = 0, max = 1e9, note = "0 = all")
         @Option(names = "--max-per-class", defaultValue = "0", description = "Keep at most this many examples per label; 0 = all (default: ${DEFAULT-VALUE}).")
         int maxPerClass;
 
+        @Range(min = 1, max = 100_000_000)
         @Option(names = "--size", defaultValue = "5000", description = "Examples to generate for synthetic sources (default: ${DEFAULT-VALUE}).")
         int size;
 
+        @Range(min = Long.MIN_VALUE, max = Long.MAX_VALUE)
         @Option(names = "--seed", defaultValue = "42", description = "Seed of generation, sampling and split (default: ${DEFAULT-VALUE}).")
         long seed;
 

@@ -30,9 +30,11 @@ import picocli.CommandLine.Option;
         description = "Run the end-to-end tour on built-in defaults: generated task -> fine-tune with TensorFlow -> "
                 + "ONNX file -> inspect -> predict with ONNX Runtime.")
 final class DemoCommand implements Callable<Integer> {
+    @PathRole(PathRole.Kind.OUTPUT_DIR)
     @Option(names = "--dir", defaultValue = "rsr-demo", description = "Where the demo writes its files (default: ${DEFAULT-VALUE}).")
     Path dir;
 
+    @Range(min = 1, max = 1e9)
     @Option(names = "--steps", defaultValue = "300", description = "Fine-tuning steps (default: ${DEFAULT-VALUE}).")
     int steps;
 

@@ -50,27 +50,35 @@ final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     PluginOptions pluginOptions = new PluginOptions();
 
+    @PathRole(PathRole.Kind.OUTPUT_FILE)
     @Option(names = "--out", required = true, description = "Where to write the refined ONNX model.")
     Path out;
 
+    @PathRole(PathRole.Kind.OUTPUT_FILE)
     @Option(names = "--metrics", description = "Where to write metrics.json (default: beside --out).")
     Path metrics;
 
+    @Range(min = 0, max = 1e9, note = "0 = no step limit")
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps (0 = no step limit).")
     int maxSteps;
 
+    @Range(min = 0, max = 1_000_000, note = "0 = no epoch limit")
     @Option(names = "--epochs", defaultValue = "0", description = "Stop after this many passes over the data (0 = no epoch limit; default 3 when neither is given).")
     int epochs;
 
+    @Range(min = 1, max = 65536)
     @Option(names = "--batch", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Range(min = Long.MIN_VALUE, max = Long.MAX_VALUE)
     @Option(names = "--seed", defaultValue = "42", description = "Seed of initialization, shuffling and every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Range(min = 1, max = 1e9)
     @Option(names = "--eval-every", defaultValue = "100", description = "Evaluate every this many steps (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
+    @Range(min = 0, max = 1024, note = "0 = all cores")
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 

@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Describe an ONNX model: inputs, outputs, opsets, parameters, ops, and which ops the training backend cannot compile yet.")
 final class InspectCommand implements Callable<Integer> {
+    @PathRole(PathRole.Kind.INPUT_FILE)
     @Parameters(index = "0", paramLabel = "MODEL", description = "The ONNX file.")
     Path model;
 

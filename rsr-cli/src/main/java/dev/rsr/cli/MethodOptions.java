@@ -11,16 +11,19 @@ import picocli.CommandLine.Option;
 
 /** The refinement method and its settings, as {@code finetune} and {@code bench} take them. */
 final class MethodOptions {
+    @PathRole(PathRole.Kind.INPUT_FILE)
     @Option(names = "--config", paramLabel = "FILE", description = "A JSON configuration: {\"method\": \"rsr\", \"mask\": {\"density\": 0.1}, ...}.")
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. importance=fisher or mask.density=0.1; repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Range(min = Double.MIN_VALUE, max = 10)
     @Option(names = "--lr", description = "Base learning rate (default: 5e-5 from a pretrained encoder, 1e-3 from scratch; "
             + "methods with adaptive rates start from it).")
     Double lr;
 
+    @Range(min = 0, max = 10, note = "0 freezes the module")
     @Option(names = "--module-lr", paramLabel = "MODULE=RATE", description = "A task module's fixed learning rate, e.g. head=3e-3 or "
             + "embeddings=0 (frozen); repeatable.")
     Map<String, Double> moduleLr = new LinkedHashMap<>();

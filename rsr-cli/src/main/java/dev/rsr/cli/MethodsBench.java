@@ -65,12 +65,6 @@ final class MethodsBench {
     static int run(TaskOptions task, MethodOptions methodOptions, PluginOptions pluginOptions, List<String> methods, int repeats,
                    Path out, int maxSteps, int batch, int evalEvery, long seed, double target, int threads, PrintWriter stdout,
                    PrintWriter err) throws IOException {
-        if (repeats < 1) {
-            throw new ConfigurationException("--repeats must be at least 1, got " + repeats);
-        }
-        if (!(target > 0 && target <= 1)) {
-            throw new ConfigurationException("--target must be in (0, 1], got " + target);
-        }
         List<Variant> variants = new ArrayList<>();
         for (String m : methods) {
             variants.add(Variant.parse(m, methodOptions));

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
                 "Exits 1 when the largest absolute difference exceeds the tolerance or when TensorFlow cannot compile an op."})
 final class ParityCommand implements Callable<Integer> {
     static final class Source {
+        @PathRole(PathRole.Kind.INPUT_FILE)
         @Option(names = "--model", description = "The ONNX file.")
         Path model;
 
@@ -36,15 +37,19 @@ final class ParityCommand implements Callable<Integer> {
     @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
+    @Range(min = 1, max = 10_000)
     @Option(names = "--samples", defaultValue = "3", description = "Random input batches (default: ${DEFAULT-VALUE}).")
     int samples;
 
+    @Range(min = 1, max = 65536)
     @Option(names = "--batch", defaultValue = "4", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Range(min = 2, max = 65536)
     @Option(names = "--sequence", defaultValue = "16", description = "Length of symbolic non-batch dimensions (default: ${DEFAULT-VALUE}).")
     int sequence;
 
+    @Range(min = 0, max = 1e6)
     @Option(names = "--tolerance", defaultValue = "1e-5", description = "Largest allowed absolute difference (default: ${DEFAULT-VALUE}).")
     double tolerance;
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --plugins DIR}: third-party plugin jars beside the built-in ones. */
 final class PluginOptions {
+    @PathRole(PathRole.Kind.INPUT_DIR)
     @Option(names = "--plugins", paramLabel = "DIR", description = "A directory of plugin jars to load besides the built-in plugins.")
     Path directory;
 
@@ -29,9 +30,6 @@ final class PluginOptions {
     }
 
     private static ClassLoader loader(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            throw new ConfigurationException("--plugins " + directory + ": not a directory");
-        }
         List<URL> jars = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
@@ -40,7 +38,7 @@ final class PluginOptions {
         } catch (MalformedURLException e) {
             throw new ConfigurationException("--plugins " + directory + ": " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new ConfigurationException("--plugins " + directory + ": cannot list it: " + e.getMessage(), e);
+            throw new ConfigurationException("--plugins " + directory + ": cannot list it: " + dev.rsr.io.IoErrors.reason(e), e);
         }
         if (jars.isEmpty()) {
             throw new ConfigurationException("--plugins " + directory + ": no .jar files in it");

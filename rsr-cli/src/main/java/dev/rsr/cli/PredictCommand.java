@@ -37,15 +37,19 @@ import picocli.CommandLine.Option;
                         + "its output lines then start with the predicted \"label\".",
                 "Consecutive lines of equal shapes are batched. The output file appears only when every line succeeded."})
 final class PredictCommand implements Callable<Integer> {
+    @PathRole(PathRole.Kind.INPUT_FILE)
     @Option(names = "--model", required = true, description = "The ONNX file.")
     Path model;
 
+    @PathRole(PathRole.Kind.INPUT_FILE)
     @Option(names = "--input", required = true, description = "JSONL input, one example per line.")
     Path input;
 
+    @PathRole(PathRole.Kind.OUTPUT_FILE)
     @Option(names = "--output", required = true, description = "JSONL output, one line per input line.")
     Path output;
 
+    @Range(min = 1, max = 65536)
     @Option(names = "--batch-size", defaultValue = "32", description = "Examples per model call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -55,7 +59,7 @@ final class PredictCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = dev.rsr.data.StrictJson.mapper();
 
     /** One parsed input line: named input arrays, or (for a model that carries its tokenizer) token ids of a raw text. */
     private record Example(long line, Map<String, TensorData> inputs, long[] tokenIds) {
@@ -69,12 +73,6 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batchSize < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
-        }
-        if (!Files.isRegularFile(input)) {
-            throw new DataException(input + ": no such file");
-        }
         ModelGraph graph = ServingOptions.read(model);
         task = TextTask.fromModel(graph, model.toString()).orElse(null);
         long start = System.nanoTime();

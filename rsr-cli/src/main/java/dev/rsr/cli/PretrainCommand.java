@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Option;
                 "Checkpoints periodically; --resume continues a run from its checkpoint onto the same trajectory."})
 final class PretrainCommand implements Callable<Integer> {
     static final class Corpus {
+        @PathRole(PathRole.Kind.INPUT_FILE)
         @Option(names = "--corpus", description = "A text file, one document per line.")
         Path file;
 
@@ -40,52 +42,66 @@ final class PretrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Corpus corpus;
 
+    @PathRole(PathRole.Kind.OUTPUT_FILE)
     @Option(names = "--out", required = true, description = "Where to write the encoder ONNX file.")
     Path out;
 
     @Option(names = "--objective", defaultValue = "mlm", description = "Pretraining objective: mlm, denoising or contrastive, or a plugin's (default: ${DEFAULT-VALUE}).")
     String objective;
 
+    @Range(min = 0, max = 1e6, note = "0 = no time limit")
     @Option(names = "--max-minutes", defaultValue = "0", description = "Stop after this many minutes (0 = no time limit).")
     double maxMinutes;
 
+    @Range(min = 0, max = 1e9, note = "0 = no step limit")
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in all (0 = no step limit; default 1000 when neither is given).")
     int maxSteps;
 
+    @Range(min = 2, max = 10_000_000)
     @Option(names = "--batch-tokens", defaultValue = "1024",
             description = "Tokens per step; each batch holds sequences of about the same length (default: ${DEFAULT-VALUE}).")
     int batchTokens;
 
+    @Range(min = Double.MIN_VALUE, max = 10)
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak Adam learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
+    @Range(min = Long.MIN_VALUE, max = Long.MAX_VALUE)
     @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Range(min = 16, max = 10_000_000)
     @Option(names = "--vocab", defaultValue = "8000", description = "Sub-word vocabulary size (default: ${DEFAULT-VALUE}).")
     int vocab;
 
+    @Range(min = 2, max = 65536)
     @Option(names = "--max-length", defaultValue = "64", description = "Longest token sequence (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
+    @Range(min = 1, max = 65536)
     @Option(names = "--dim", defaultValue = "128", description = "Encoder width (default: ${DEFAULT-VALUE}).")
     int dim;
 
+    @Range(min = 1, max = 256)
     @Option(names = "--layers", defaultValue = "2", description = "Encoder blocks (default: ${DEFAULT-VALUE}).")
     int layers;
 
+    @Range(min = 1, max = 1024)
     @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
     int heads;
 
+    @PathRole(PathRole.Kind.OUTPUT_FILE)
     @Option(names = "--checkpoint", description = "Checkpoint file (default: OUT.ckpt).")
     Path checkpoint;
 
+    @Range(min = 1, max = 1e9)
     @Option(names = "--checkpoint-every", defaultValue = "200", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
 
     @Option(names = "--resume", description = "Continue from the checkpoint if it exists.")
     boolean resume;
 
+    @Range(min = 0, max = 1024, note = "0 = all cores")
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -102,8 +118,6 @@ final class PretrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PretrainingObjective chosen = pluginOptions.plugins().get(PretrainingObjective.class, objective);
-        Pretrainer.Config config = new Pretrainer.Config(maxSteps == 0 && maxMinutes == 0 ? 1000 : maxSteps, maxMinutes, batchTokens, lr,
-                seed, checkpointEvery, checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt"), resume, threads);
         List<String> texts = texts();
         // The tokenizer is a pure function of the corpus and settings, so a resumed run rebuilds the same one.
         Tokenizer tokenizer = SubwordTokenizer.train(texts, vocab);
@@ -116,6 +130,11 @@ final class PretrainCommand implements Callable<Integer> {
         }
         TextEncoder encoder = new TextEncoder(tokenizer.vocabularySize(), dim, layers, heads, 4 * dim, maxLength, seed);
         ModelGraph model = encoder.build();
+        Pretrainer.Config config = new Pretrainer.Config(maxSteps == 0 && maxMinutes == 0 ? 1000 : maxSteps, maxMinutes, batchTokens, lr,
+                seed, checkpointEvery, checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt"), resume, threads,
+                Map.of("vocab", String.valueOf(encoder.vocabSize()), "dim", String.valueOf(dim), "layers", String.valueOf(layers),
+                        "heads", String.valueOf(heads), "max-length", String.valueOf(maxLength), "corpus", describeCorpus(),
+                        "corpus-digest", dev.rsr.engine.Provenance.sha256(String.join("\n", texts))));
         err.printf("corpus: %,d texts, %,d tokens; sub-word vocabulary %,d; encoder %,d parameters; objective %s%n", texts.size(),
                 tokens, tokenizer.vocabularySize(), model.parameterCount(), chosen.name());
         TrainingBackend backend = pluginOptions.plugins().trainingBackend();

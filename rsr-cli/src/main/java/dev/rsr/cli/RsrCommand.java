@@ -20,6 +20,10 @@ public final class RsrCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an internal error, print its stack trace.")
+    boolean verbose;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -32,23 +36,74 @@ public final class RsrCommand implements Runnable {
     /** The configured command line; tests call {@code execute} on it in-process. */
     public static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new RsrCommand());
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --format tsv as well as TSV
+        cli.setExecutionStrategy(RsrCommand::checkThenRun);
+        cli.setParameterExceptionHandler(RsrCommand::usageError);
         cli.setExecutionExceptionHandler(RsrCommand::handle);
         return cli;
     }
 
-    /** Expected failures print one line naming the culprit; anything else is a bug and prints its stack. */
+    /** Every command's options pass {@link OptionChecks} before the command runs. */
+    private static int checkThenRun(CommandLine.ParseResult parsed) {
+        boolean helpOnly = parsed.asCommandLineList().stream()
+                .anyMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested());
+        if (!helpOnly) {
+            try {
+                OptionChecks.check(parsed);
+            } catch (RsrException e) {
+                CommandLine last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+                return handle(e, last, parsed);
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
+    /** A usage error is one line naming the option, and where to read more; not the whole help. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        PrintWriter err = cli.getErr();
+        String command = commandPath(cli);
+        err.println(command + ": usage error: " + e.getMessage() + " (see " + command + " --help)");
+        err.flush();
+        return cli.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * Expected failures print one line naming the culprit. Anything else is a bug: one line saying
+     * so, and its stack trace only with {@code --verbose}.
+     */
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
-        String command = "rsr " + cli.getCommandName();
+        String command = commandPath(cli);
         if (e instanceof RsrException || e instanceof UncheckedIOException) {
-            err.println(command + ": error: " + e.getMessage());
+            err.println(command + ": error: " + oneLine(e.getMessage()));
             err.flush();
             return EXIT_FAILURE;
         }
-        err.println(command + ": internal error (please report): " + e);
-        e.printStackTrace(err);
+        if (e instanceof java.io.IOException io) {
+            // The file system failed (disk full, permissions); a message without a path still beats a stack trace.
+            err.println(command + ": error: " + oneLine(dev.rsr.io.IoErrors.reason(io)));
+            err.flush();
+            return EXIT_FAILURE;
+        }
+        boolean verbose = parsed.asCommandLineList().stream()
+                .anyMatch(c -> c.getParseResult() != null && c.getParseResult().hasMatchedOption("--verbose"));
+        err.println(command + ": internal error (please report" + (verbose ? "" : "; --verbose prints the stack trace")
+                + "): " + oneLine(String.valueOf(e)));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
         err.flush();
         return EXIT_INTERNAL_ERROR;
+    }
+
+    private static String commandPath(CommandLine cli) {
+        return cli.getCommandSpec().qualifiedName(" ");
+    }
+
+    /** Messages from libraries may span lines; the error stays one line. */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " | ");
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

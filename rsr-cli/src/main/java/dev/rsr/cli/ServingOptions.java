@@ -13,6 +13,7 @@ final class ServingOptions {
     @Option(names = "--backend", defaultValue = "onnxruntime", description = "Inference backend (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Range(min = 0, max = 1024, note = "0 = all cores")
     @Option(names = "--threads", defaultValue = "0", description = "Threads inside one op; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 

@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
  */
 final class TaskOptions {
     static final class Base {
+        @PathRole(PathRole.Kind.INPUT_FILE)
         @Option(names = "--model", description = "Start from this ONNX text classifier or encoder (inputs input_ids, attention_mask).")
         Path model;
 
@@ -48,12 +49,15 @@ final class TaskOptions {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Base base;
 
+    @PathRole(PathRole.Kind.INPUT_FILE)
     @Option(names = "--tokenizer", description = "A Hugging Face tokenizer.json for a --model encoder that carries no tokenizer.")
     Path tokenizerFile;
 
+    @PathRole(PathRole.Kind.INPUT_FILE)
     @Option(names = "--train", description = "Training data: TSV, CSV or JSONL with text and label columns.")
     Path train;
 
+    @PathRole(PathRole.Kind.INPUT_FILE)
     @Option(names = "--eval", description = "Evaluation data, in the same form.")
     Path eval;
 
@@ -68,18 +72,23 @@ final class TaskOptions {
             description = "Label column: a header name or a 0-based position (default: ${DEFAULT-VALUE}; position 1 without a header).")
     String labelColumn;
 
+    @Range(min = 16, max = 10_000_000)
     @Option(names = "--vocab", defaultValue = "5000", description = "Largest tokenizer vocabulary (default: ${DEFAULT-VALUE}).")
     int vocab;
 
+    @Range(min = 2, max = 65536)
     @Option(names = "--max-length", defaultValue = "64", description = "Longest token sequence; longer texts are cut and counted (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
+    @Range(min = 1, max = 65536)
     @Option(names = "--dim", defaultValue = "64", description = "zoo: model width (default: ${DEFAULT-VALUE}).")
     int dim;
 
+    @Range(min = 1, max = 256)
     @Option(names = "--layers", defaultValue = "2", description = "zoo: encoder blocks (default: ${DEFAULT-VALUE}).")
     int layers;
 
+    @Range(min = 1, max = 1024)
     @Option(names = "--heads", defaultValue = "4", description = "zoo: attention heads (default: ${DEFAULT-VALUE}).")
     int heads;
 
@@ -131,7 +140,7 @@ final class TaskOptions {
                 modelBytes = base.model != null ? readModelFile(base.model) : null;
                 read = modelBytes != null ? OnnxFormat.fromBytes(modelBytes, source) : PretrainedModels.load(base.pretrained);
                 if (tokenizerFile != null) {
-                    read = TextTask.attachTokenizer(read, HuggingFaceTokenizer.fromJson(Files.readString(tokenizerFile), tokenizerFile.toString()));
+                    read = TextTask.attachTokenizer(read, HuggingFaceTokenizer.fromFile(tokenizerFile));
                 }
             }
             description = modelBytes != null ? "file sha256:" + Provenance.sha256(modelBytes) : "pretrained " + base.pretrained;

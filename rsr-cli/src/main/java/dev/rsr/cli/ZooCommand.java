@@ -32,36 +32,47 @@ final class ZooCommand implements Callable<Integer> {
             description = "Model: text-classifier or mlp.")
     Kind model;
 
+    @PathRole(PathRole.Kind.OUTPUT_FILE)
     @Option(names = "--out", required = true, description = "Where to write the ONNX file.")
     Path out;
 
+    @Range(min = 2, max = 1_000_000)
     @Option(names = "--classes", description = "Number of classes (text-classifier: 2, mlp: 3).")
     Integer classes;
 
+    @Range(min = Long.MIN_VALUE, max = Long.MAX_VALUE)
     @Option(names = "--seed", defaultValue = "42", description = "Initialization seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Range(min = 16, max = 10_000_000)
     @Option(names = "--vocab", defaultValue = "2000", description = "text-classifier: vocabulary size (default: ${DEFAULT-VALUE}).")
     int vocab;
 
+    @Range(min = 1, max = 65536)
     @Option(names = "--dim", defaultValue = "64", description = "text-classifier: model width (default: ${DEFAULT-VALUE}).")
     int dim;
 
+    @Range(min = 1, max = 256)
     @Option(names = "--layers", defaultValue = "2", description = "text-classifier: encoder blocks (default: ${DEFAULT-VALUE}).")
     int layers;
 
+    @Range(min = 1, max = 1024)
     @Option(names = "--heads", defaultValue = "4", description = "text-classifier: attention heads (default: ${DEFAULT-VALUE}).")
     int heads;
 
+    @Range(min = 1, max = 1_000_000)
     @Option(names = "--ffn-dim", description = "text-classifier: feed-forward width (default: 4 x dim).")
     Integer ffnDim;
 
+    @Range(min = 2, max = 65536)
     @Option(names = "--max-length", defaultValue = "64", description = "text-classifier: longest sequence (default: ${DEFAULT-VALUE}).")
     int maxLength;
 
+    @Range(min = 1, max = 100_000_000)
     @Option(names = "--inputs", defaultValue = "16", description = "mlp: input features (default: ${DEFAULT-VALUE}).")
     int inputs;
 
+    @Range(min = 1, max = 100_000_000)
     @Option(names = "--hidden", split = ",", defaultValue = "32", description = "mlp: hidden widths, comma-separated (default: ${DEFAULT-VALUE}).")
     List<Integer> hidden;
 

@@ -138,4 +138,18 @@ class BadInputTest {
         assertEquals(new String(before, StandardCharsets.UTF_8),
                 new String(Files.readAllBytes(dir.resolve("out.jsonl")), StandardCharsets.UTF_8));
     }
+
+    /** A token id past the vocabulary is the input's fault on both backends: one line naming the line, exit 1. */
+    @Test
+    void aTokenIdPastTheVocabularyIsOneErrorLineOnBothBackends() throws Exception {
+        Path model = file("classifier.onnx", OnnxFormat.toBytes(new dev.rsr.zoo.TextClassifier(100, 16, 1, 2, 32, 16, 2, 1).build()));
+        Path input = file("ids.jsonl", ("{\"input_ids\": [1, 2, 3], \"attention_mask\": [1, 1, 1]}\n"
+                + "{\"input_ids\": [1, 2, 5000], \"attention_mask\": [1, 1, 1]}\n").getBytes(StandardCharsets.UTF_8));
+        for (String backend : new String[] {"onnxruntime", "tensorflow"}) {
+            CliRun run = CliRun.of("predict", "--model", model.toString(), "--input", input.toString(), "--output",
+                    dir.resolve(backend + ".jsonl").toString(), "--batch-size", "1", "--backend", backend);
+            assertFailsOneLine(run, "ids.jsonl line 2");
+            assertFalse(Files.exists(dir.resolve(backend + ".jsonl")), backend + " wrote an output for a failed run");
+        }
+    }
 }

@@ -84,6 +84,6 @@ class PluginsCommandTest {
     void aPluginsPathThatIsNoDirectoryIsOneErrorLine() {
         CliRun run = CliRun.of("plugins", "--plugins", dir.resolve("missing").toString());
         assertEquals(1, run.exitCode(), run.out() + run.err());
-        assertTrue(run.errorLine().contains("--plugins") && run.errorLine().contains("not a directory"), run.errorLine());
+        assertTrue(run.errorLine().contains("--plugins") && run.errorLine().contains("no such directory"), run.errorLine());
     }
 }

@@ -30,7 +30,7 @@ public final class Fortunes {
             }
             return found;
         } catch (java.io.IOException e) {
-            throw new DataException(dir + ": cannot list fortune files (Debian: apt-get install fortunes fortunes-min): " + e.getMessage());
+            throw new DataException(dir + ": cannot list fortune files (Debian: apt-get install fortunes fortunes-min): " + dev.rsr.io.IoErrors.reason(e));
         }
     }
 

@@ -25,7 +25,7 @@ import java.util.List;
 public record TextTableReader(TableFormat format, String textColumn, String labelColumn) {
     /** Longer lines are refused, not truncated: they are almost always a broken file (a missing line break or quote). */
     public static final int MAX_LINE_CHARS = 1_000_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.mapper();
 
     /** TSV/CSV: header names {@code text}, {@code label}, or columns 0 and 1 without a header; JSONL: fields text, label. */
     public static TextTableReader defaults(TableFormat format) {

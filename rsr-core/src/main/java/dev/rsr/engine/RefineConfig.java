@@ -71,9 +71,12 @@ public final class RefineConfig {
     public static RefineConfig read(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(file));
+            root = dev.rsr.data.StrictJson.mapper().readTree(Files.readString(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ConfigurationException(file + ": not valid JSON" + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr())
+                    + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new ConfigurationException(file + ": cannot read the configuration: " + e.getMessage(), e);
+            throw new ConfigurationException(file + ": cannot read the configuration: " + dev.rsr.io.IoErrors.reason(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new ConfigurationException(file + ": a configuration is a JSON object, e.g. {\"method\": \"rsr\", \"mask\": {\"density\": 0.1}}");

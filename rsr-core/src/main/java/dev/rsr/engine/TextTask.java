@@ -68,8 +68,25 @@ public record TextTask(List<String> labels, Tokenizer tokenizer, int maxLength) 
         if (!p.containsKey(MAX_LENGTH_PROPERTY)) {
             throw new ModelException(source + ": has a tokenizer and labels but no " + MAX_LENGTH_PROPERTY + " metadata");
         }
-        return java.util.Optional.of(new TextTask(Arrays.asList(p.get(LABELS_PROPERTY).split("\n", -1)),
-                tokenizerOf(model, source).orElseThrow(), Integer.parseInt(p.get(MAX_LENGTH_PROPERTY))));
+        int maxLength;
+        try {
+            maxLength = Integer.parseInt(p.get(MAX_LENGTH_PROPERTY).strip());
+        } catch (NumberFormatException e) {
+            maxLength = 0;
+        }
+        if (maxLength < 1) {
+            throw new ModelException(source + ": metadata " + MAX_LENGTH_PROPERTY + " must be a positive integer, got '"
+                    + p.get(MAX_LENGTH_PROPERTY) + "'");
+        }
+        List<String> labels = Arrays.asList(p.get(LABELS_PROPERTY).split("\n", -1));
+        for (dev.rsr.ir.ValueInfo out : model.graph().outputs()) {
+            if (out.name().equals(dev.rsr.zoo.TextClassifier.LOGITS) && out.shape().hasRank() && out.shape().rank() == 2
+                    && out.shape().dim(1).isFixed() && out.shape().dim(1).size() != labels.size()) {
+                throw new ModelException(source + ": metadata " + LABELS_PROPERTY + " names " + labels.size() + " labels but output '"
+                        + out.name() + "' has " + out.shape().dim(1).size() + " classes");
+            }
+        }
+        return java.util.Optional.of(new TextTask(labels, tokenizerOf(model, source).orElseThrow(), maxLength));
     }
 
     /** The model with this task in its metadata. */

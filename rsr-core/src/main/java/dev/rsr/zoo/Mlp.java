@@ -25,8 +25,13 @@ public record Mlp(int inputs, List<Integer> hidden, int classes, long seed) {
         List<String> problems = new ArrayList<>();
         ZooChecks.positive(problems, "inputs", inputs);
         ZooChecks.atLeast(problems, "classes", classes, 2);
+        long width = inputs;
+        String widthName = "inputs";
         for (int i = 0; i < hidden.size(); i++) {
             ZooChecks.positive(problems, "hidden[" + i + "]", hidden.get(i));
+            ZooChecks.fits(problems, widthName + " x hidden[" + i + "]", width, hidden.get(i));
+            width = hidden.get(i);
+            widthName = "hidden[" + i + "]";
         }
         ZooChecks.throwIfAny("mlp", problems);
     }

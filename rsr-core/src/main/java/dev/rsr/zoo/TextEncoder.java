@@ -30,6 +30,9 @@ public record TextEncoder(int vocabSize, int dim, int layers, int heads, int ffn
         ZooChecks.positive(problems, "heads", heads);
         ZooChecks.positive(problems, "ffn-dim", ffnDim);
         ZooChecks.positive(problems, "max-length", maxLength);
+        ZooChecks.fits(problems, "vocab x dim", vocabSize, dim);
+        ZooChecks.fits(problems, "dim x ffn-dim", dim, ffnDim);
+        ZooChecks.fits(problems, "dim x dim", dim, dim);
         if (dim > 0 && heads > 0 && dim % heads != 0) {
             problems.add("heads (" + heads + ") must divide dim (" + dim + ")");
         }

@@ -18,6 +18,16 @@ final class ZooChecks {
         }
     }
 
+    /** Largest float tensor a model may hold: its bytes must fit one Java array. */
+    static final long MAX_TENSOR_ELEMENTS = Integer.MAX_VALUE / Float.BYTES;
+
+    /** A weight matrix of {@code rows x cols} must fit one tensor; named by the fields that size it. */
+    static void fits(List<String> problems, String what, long rows, long cols) {
+        if (rows > 0 && cols > 0 && rows * cols > MAX_TENSOR_ELEMENTS) {
+            problems.add(String.format("%s = %,d weights; one tensor holds at most %,d", what, rows * cols, MAX_TENSOR_ELEMENTS));
+        }
+    }
+
     static void throwIfAny(String model, List<String> problems) {
         if (!problems.isEmpty()) {
             throw new ConfigurationException("invalid " + model + " configuration: " + String.join("; ", problems));

@@ -34,10 +34,14 @@ class TextTaskTest {
         Batch b = TextBatches.batch(enc, new int[] {0, 1}, new TextBatches.Layout(0, false));
         assertArrayEquals(new long[] {2, 2}, b.inputs().get("attention_mask").shape());
         assertArrayEquals(new long[] {1, 0}, b.targets().longs());
-        ModelGraph m = task.attachTo(Mlp.defaults().build());
+        ModelGraph m = task.attachTo(new Mlp(16, List.of(32), 2, 42).build());
         TextTask back = TextTask.fromModel(m, "m").orElseThrow();
         assertEquals(task.labels(), back.labels());
         assertEquals(task.tokenizer().serialize(), back.tokenizer().serialize());
         assertEquals(2, back.maxLength());
+        // Two labels on a three-class model: refused when read, naming both counts.
+        ModelGraph mismatched = task.attachTo(Mlp.defaults().build());
+        assertEquals("m: metadata rsr.labels names 2 labels but output 'logits' has 3 classes",
+                assertThrows(dev.rsr.error.ModelException.class, () -> TextTask.fromModel(mismatched, "m")).getMessage());
     }
 }

@@ -36,9 +36,14 @@ public final class HuggingFaceTokenizer implements Tokenizer {
         this.json = json;
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(json);
+            root = dev.rsr.data.StrictJson.mapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ModelException(source + ": not a tokenizer.json file: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new ModelException(source + ": not a tokenizer.json file: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelException(source + ": not a tokenizer.json file (expected a JSON object)");
         }
         JsonNode vocab = root.path("model").path("vocab");
         if (!vocab.isObject() || vocab.isEmpty()) {
@@ -66,6 +71,24 @@ public final class HuggingFaceTokenizer implements Tokenizer {
     /** Loads a tokenizer.json text. */
     public static HuggingFaceTokenizer fromJson(String json, String source) {
         return new HuggingFaceTokenizer(json, source);
+    }
+
+    /** Reads a {@code tokenizer.json} file; a file that is not UTF-8 text or not such JSON is a {@link ModelException} naming it. */
+    public static HuggingFaceTokenizer fromFile(java.nio.file.Path file) {
+        dev.rsr.io.IoErrors.requireReadableFile(file);
+        byte[] bytes;
+        try {
+            bytes = java.nio.file.Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw dev.rsr.io.IoErrors.cannotRead(file, e);
+        }
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ModelException(file + ": not a tokenizer.json file (not UTF-8 text)");
+        }
+        return new HuggingFaceTokenizer(json, file.toString());
     }
 
     @Override

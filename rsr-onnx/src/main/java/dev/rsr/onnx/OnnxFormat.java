@@ -9,7 +9,6 @@ import dev.rsr.io.AtomicFiles;
 import dev.rsr.ir.ModelGraph;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -22,13 +21,16 @@ public final class OnnxFormat {
 
     /** Reads and validates an ONNX file. */
     public static ModelGraph read(Path file) {
+        try {
+            dev.rsr.io.IoErrors.requireReadableFile(file);
+        } catch (dev.rsr.error.DataException e) {
+            throw new ModelException(e.getMessage());
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelException(file + ": no such file");
         } catch (IOException e) {
-            throw new ModelException(file + ": cannot read: " + e.getMessage(), e);
+            throw new ModelException(file + ": cannot read: " + dev.rsr.io.IoErrors.reason(e), e);
         }
         return fromBytes(bytes, file.toString());
     }

@@ -18,7 +18,12 @@ public final class OrtInferenceBackend implements InferenceBackend {
 
     /** Lazy holder: the native library loads when a predictor is first opened. */
     private static final class Environment {
-        static final OrtEnvironment INSTANCE = OrtEnvironment.getEnvironment();
+        static final OrtEnvironment INSTANCE = start();
+
+        private static OrtEnvironment start() {
+            OrtNatives.prepare();
+            return OrtEnvironment.getEnvironment();
+        }
     }
 
     static OrtEnvironment environment() {
@@ -34,8 +39,11 @@ public final class OrtInferenceBackend implements InferenceBackend {
     public Predictor open(ModelGraph model, InferenceOptions options) {
         model.validate();
         byte[] bytes = OnnxFormat.toBytes(model);
+        // The environment first: it decides where the native library comes from (OrtNatives), and
+        // any other ONNX Runtime class would load the library on its own.
+        OrtEnvironment environment = environment();
         try (OrtSession.SessionOptions sessionOptions = sessionOptions(options)) {
-            OrtSession session = environment().createSession(bytes, sessionOptions);
+            OrtSession session = environment.createSession(bytes, sessionOptions);
             return new OrtPredictor(session, model);
         } catch (OrtException e) {
             throw new ModelException("ONNX Runtime cannot load model '" + model.graph().name() + "': " + e.getMessage(), e);
@@ -57,6 +65,9 @@ public final class OrtInferenceBackend implements InferenceBackend {
                 case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
                 case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
             });
+            // A failing run is reported through its exception, with the input line at fault; ONNX
+            // Runtime's own copy of the message on stderr would only repeat it.
+            so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
             return so;
         } catch (OrtException | RuntimeException e) {
             so.close();

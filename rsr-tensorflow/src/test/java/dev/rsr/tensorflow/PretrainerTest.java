@@ -50,7 +50,7 @@ class PretrainerTest {
         List<long[]> sequences = new ArrayList<>();
         CORPUS.forEach(t -> sequences.add(tokenizer.encode(t, 24)));
         ModelGraph encoder = new TextEncoder(tokenizer.vocabularySize(), 32, 1, 2, 64, 24, 5).build();
-        Pretrainer.Config config = new Pretrainer.Config(steps, 0, 256, 2e-3, 9, 25, checkpoint, resume, 1);
+        Pretrainer.Config config = new Pretrainer.Config(steps, 0, 256, 2e-3, 9, 25, checkpoint, resume, 1, java.util.Map.of());
         return new Pretrainer(new TensorFlowTrainingBackend()).run(encoder, TextEncoder.HIDDEN, tokenizer, sequences,
                 objective, config, listener);
     }

@@ -450,6 +450,47 @@ class TrainingSessionTest {
         }
     }
 
+    /** A damaged checkpoint, one made with other settings, or one of another model is refused before anything changes. */
+    @Test
+    void aCheckpointThatDoesNotMatchIsRefusedBeforeAnythingChanges(@TempDir Path dir) throws Exception {
+        ModelGraph m = MLP.build();
+        Path ckpt = dir.resolve("run.ckpt");
+        TrainingSpec.Builder spec = spec(m, OptimizerSpec.adam(), false);
+        try (TrainingSession s = open(m, spec)) {
+            s.step(clusters(16, 0), StepPlan.all(s.modules(), 0.01));
+            s.saveCheckpoint(ckpt, Map.of("layers", "1"));
+        }
+        byte[] good = java.nio.file.Files.readAllBytes(ckpt);
+        try (TrainingSession s = open(m, spec)) {
+            float[] before = value(s, HEAD);
+            String settings = assertThrows(dev.rsr.error.DataException.class,
+                    () -> s.restoreCheckpoint(ckpt, Map.of("layers", "2"))).getMessage();
+            assertTrue(settings.contains("other settings (layers 1 there, 2 here)"), settings);
+            for (int at : new int[] {20, good.length / 2, good.length - 3}) {
+                byte[] flipped = good.clone();
+                flipped[at] ^= 0x10;
+                java.nio.file.Files.write(ckpt, flipped);
+                String corrupt = assertThrows(dev.rsr.error.DataException.class,
+                        () -> s.restoreCheckpoint(ckpt, Map.of("layers", "1"))).getMessage();
+                assertTrue(corrupt.contains("checksum mismatch"), corrupt);
+            }
+            java.nio.file.Files.write(ckpt, java.util.Arrays.copyOf(good, good.length - 1));
+            assertThrows(dev.rsr.error.DataException.class, () -> s.restoreCheckpoint(ckpt, Map.of("layers", "1")));
+            assertArrayEquals(before, value(s, HEAD), "a refused checkpoint changed nothing");
+        }
+        java.nio.file.Files.write(ckpt, good);
+        ModelGraph wider = new Mlp(6, List.of(24), 3, 5).build();
+        try (TrainingSession s = open(wider, spec(wider, OptimizerSpec.adam(), false))) {
+            String shape = assertThrows(dev.rsr.error.DataException.class, () -> s.restoreCheckpoint(ckpt, Map.of("layers", "1"))).getMessage();
+            assertTrue(shape.contains("in the checkpoint but") && shape.contains("in this model"), shape);
+        }
+        ModelGraph deeper = new Mlp(6, List.of(16, 16), 3, 5).build();
+        try (TrainingSession s = open(deeper, spec(deeper, OptimizerSpec.adam(), false))) {
+            String missing = assertThrows(dev.rsr.error.DataException.class, () -> s.restoreCheckpoint(ckpt, Map.of("layers", "1"))).getMessage();
+            assertTrue(missing.contains("lacks") || missing.contains("not trainable"), missing);
+        }
+    }
+
     @Test
     void aRestoredCheckpointContinuesExactly(@TempDir Path dir) {
         ModelGraph m = MLP.build();
@@ -461,7 +502,7 @@ class TrainingSessionTest {
             for (int i = 0; i < 5; i++) {
                 s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
             }
-            s.saveCheckpoint(ckpt);
+            s.saveCheckpoint(ckpt, Map.of("run", "a"));
             for (int i = 5; i < 8; i++) {
                 s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
             }
@@ -469,7 +510,7 @@ class TrainingSessionTest {
             fisher = stat(s, Statistic.SQUARED_GRADIENT);
         }
         try (TrainingSession s = open(m, spec)) {
-            s.restoreCheckpoint(ckpt);
+            s.restoreCheckpoint(ckpt, Map.of("run", "a"));
             for (int i = 5; i < 8; i++) {
                 s.step(clusters(16, i), StepPlan.all(s.modules(), 0.01));
             }

@@ -48,10 +48,14 @@ public final class Pretrainer {
      * @param checkpoint      the checkpoint file, or null for none
      * @param resume          continue from the checkpoint if it exists
      * @param threads         backend threads (0 = its default)
+     * @param settings        what else a checkpoint must have been made with to be resumed (the
+     *                        encoder's architecture, the corpus), beside the objective, tokenizer,
+     *                        seed, learning rate and batch size that the pretrainer records itself
      */
     public record Config(int maxSteps, double maxMinutes, int batchTokens, double learningRate, long seed, int checkpointEvery,
-                         Path checkpoint, boolean resume, int threads) {
+                         Path checkpoint, boolean resume, int threads, Map<String, String> settings) {
         public Config {
+            settings = Map.copyOf(settings);
             List<String> problems = new ArrayList<>();
             if (maxSteps < 0 || maxMinutes < 0 || (maxSteps == 0 && maxMinutes == 0)) {
                 problems.add("a step limit or a time limit (positive) is needed");
@@ -117,8 +121,9 @@ public final class Pretrainer {
         long start = System.nanoTime();
         try (TrainingSession session = backend.open(withHead, spec)) {
             int step = 0;
+            Map<String, String> settings = checkpointSettings(objective, tokenizer, config);
             if (config.resume() && config.checkpoint() != null && Files.exists(config.checkpoint())) {
-                session.restoreCheckpoint(config.checkpoint());
+                session.restoreCheckpoint(config.checkpoint(), settings);
                 step = (int) session.moduleSteps().values().stream().mapToLong(Long::longValue).max().orElse(0);
             }
             int startStep = step;
@@ -148,7 +153,7 @@ public final class Pretrainer {
                     listener.progress(step, config, seconds(start), recent, tokens);
                 }
                 if (config.checkpoint() != null && step % config.checkpointEvery() == 0) {
-                    session.saveCheckpoint(config.checkpoint());
+                    session.saveCheckpoint(config.checkpoint(), settings);
                     listener.checkpointed(step, config.checkpoint());
                 }
             }
@@ -157,7 +162,7 @@ public final class Pretrainer {
                 listener.progress(step, config, seconds(start), recent, tokens);
             }
             if (config.checkpoint() != null && step > startStep && step % config.checkpointEvery() != 0) {
-                session.saveCheckpoint(config.checkpoint());
+                session.saveCheckpoint(config.checkpoint(), settings);
                 listener.checkpointed(step, config.checkpoint());
             }
             Map<String, TensorData> trained = session.values(encoder.graph().initializers().keySet().stream()
@@ -229,5 +234,16 @@ public final class Pretrainer {
 
     private static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** What a resumed run must share with the run that wrote the checkpoint; anything else would silently train a different model. */
+    private static Map<String, String> checkpointSettings(PretrainingObjective objective, Tokenizer tokenizer, Config config) {
+        Map<String, String> settings = new java.util.TreeMap<>(config.settings());
+        settings.put("objective", objective.name());
+        settings.put("tokenizer", dev.rsr.engine.Provenance.sha256(tokenizer.serialize()));
+        settings.put("seed", Long.toString(config.seed()));
+        settings.put("learning-rate", Double.toString(config.learningRate()));
+        settings.put("batch-tokens", Integer.toString(config.batchTokens()));
+        return settings;
     }
 }

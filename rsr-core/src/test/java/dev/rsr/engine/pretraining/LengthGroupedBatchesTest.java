@@ -75,7 +75,7 @@ class LengthGroupedBatchesTest {
     @Test
     void batchesHoldSimilarLengthsWithinTheTokenBudgetAndMixSources() {
         List<long[]> corpus = corpus();
-        Pretrainer.Config config = new Pretrainer.Config(100, 0, 120, 1e-3, 3, 100, null, false, 0);
+        Pretrainer.Config config = new Pretrainer.Config(100, 0, 120, 1e-3, 3, 100, null, false, 0, java.util.Map.of());
         Pretrainer.LengthOrder order = new Pretrainer.LengthOrder(corpus, config.seed());
         Recording objective = new Recording();
         int mixed = 0;

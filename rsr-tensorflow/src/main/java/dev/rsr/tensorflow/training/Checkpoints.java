@@ -4,39 +4,49 @@ import dev.rsr.error.DataException;
 import dev.rsr.io.AtomicFiles;
 import dev.rsr.ir.DataType;
 import dev.rsr.ir.TensorData;
-import java.io.BufferedInputStream;
+import dev.rsr.io.IoErrors;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The checkpoint file: named tensors and named counters. Layout: magic {@code RSRCKPT1}, then
- * counters ({@code int n; n × (utf name, long value)}), then tensors ({@code int n; n × (utf
- * name, int onnx type, int rank, rank × long dim, int byte length, bytes)}), big-endian framing,
- * little-endian tensor bytes. Written atomically.
+ * The checkpoint file: the settings it was made with, named counters and named tensors, then a
+ * checksum. Layout: magic {@code RSRCKPT2}, settings ({@code int n; n × (utf key, utf value)}),
+ * counters ({@code int n; n × (utf name, long value)}), tensors ({@code int n; n × (utf name, int
+ * onnx type, int rank, rank × long dim, int byte length, bytes)}), and the CRC-32C of everything
+ * before it ({@code long}); big-endian framing, little-endian tensor bytes. Written atomically;
+ * read whole and verified before anything in it is used.
  */
 final class Checkpoints {
-    private static final String MAGIC = "RSRCKPT1";
+    private static final String MAGIC = "RSRCKPT2";
+    private static final String OLD_MAGIC = "RSRCKPT1";
 
     private Checkpoints() {
     }
 
-    record Content(Map<String, Long> counters, Map<String, TensorData> tensors) {
+    record Content(Map<String, String> settings, Map<String, Long> counters, Map<String, TensorData> tensors) {
     }
 
     static void write(Path file, Content content) {
         AtomicFiles.write(file, stream -> {
-            DataOutputStream out = new DataOutputStream(stream);
+            CheckedOutputStream checked = new CheckedOutputStream(stream, new CRC32C());
+            DataOutputStream out = new DataOutputStream(checked);
             out.writeBytes(MAGIC);
+            out.writeInt(content.settings().size());
+            for (Map.Entry<String, String> e : content.settings().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
             out.writeInt(content.counters().size());
             for (Map.Entry<String, Long> e : content.counters().entrySet()) {
                 out.writeUTF(e.getKey());
@@ -55,16 +65,40 @@ final class Checkpoints {
                 out.write(t.rawBytes());
             }
             out.flush();
+            new DataOutputStream(stream).writeLong(checked.getChecksum().getValue());
         });
     }
 
     static Content read(Path file) {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            DataInputStream in = new DataInputStream(raw);
-            byte[] magic = new byte[MAGIC.length()];
-            in.readFully(magic);
-            if (!new String(magic, java.nio.charset.StandardCharsets.US_ASCII).equals(MAGIC)) {
-                throw new DataException(file + ": not an RSR checkpoint (bad header)");
+        IoErrors.requireReadableFile(file);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read checkpoint: " + IoErrors.reason(e), e);
+        }
+        if (bytes.length < MAGIC.length() + Long.BYTES) {
+            throw new DataException(file + ": not an RSR checkpoint (too short)");
+        }
+        String magic = new String(bytes, 0, MAGIC.length(), StandardCharsets.US_ASCII);
+        if (magic.equals(OLD_MAGIC)) {
+            throw new DataException(file + ": a checkpoint from an older RSR without a checksum; start afresh without resuming");
+        }
+        if (!magic.equals(MAGIC)) {
+            throw new DataException(file + ": not an RSR checkpoint (bad header)");
+        }
+        int body = bytes.length - Long.BYTES;
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, body);
+        if (crc.getValue() != ByteBuffer.wrap(bytes, body, Long.BYTES).getLong()) {
+            throw new DataException(file + ": checkpoint is corrupt or truncated (checksum mismatch)");
+        }
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, MAGIC.length(), body - MAGIC.length()));
+            Map<String, String> settings = new LinkedHashMap<>();
+            int ns = in.readInt();
+            for (int i = 0; i < ns; i++) {
+                settings.put(in.readUTF(), in.readUTF());
             }
             Map<String, Long> counters = new LinkedHashMap<>();
             int nc = in.readInt();
@@ -82,21 +116,36 @@ final class Checkpoints {
                 for (int d = 0; d < shape.length; d++) {
                     shape[d] = in.readLong();
                 }
-                byte[] bytes = new byte[in.readInt()];
-                in.readFully(bytes);
+                byte[] data = new byte[in.readInt()];
+                in.readFully(data);
                 try {
-                    tensors.put(name, TensorData.wrapRaw(type, shape, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)));
+                    tensors.put(name, TensorData.wrapRaw(type, shape, ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN)));
                 } catch (IllegalArgumentException e) {
                     throw new DataException(file + ": tensor '" + name + "' is corrupt: " + e.getMessage());
                 }
             }
-            return new Content(counters, tensors);
-        } catch (NoSuchFileException e) {
-            throw new DataException(file + ": no such checkpoint");
-        } catch (EOFException e) {
-            throw new DataException(file + ": checkpoint is truncated");
-        } catch (IOException e) {
-            throw new DataException(file + ": cannot read checkpoint: " + e.getMessage(), e);
+            return new Content(settings, counters, tensors);
+        } catch (IOException | NegativeArraySizeException e) {
+            // The checksum matched, so the writer itself was wrong; still the file's fault, not the reader's.
+            throw new DataException(file + ": checkpoint is malformed: " + e);
+        }
+    }
+
+    /** Refuses a checkpoint made with other settings, naming each that differs. */
+    static void requireSettings(Path file, Map<String, String> made, Map<String, String> now) {
+        java.util.List<String> differences = new java.util.ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>(made.keySet());
+        keys.addAll(now.keySet());
+        for (String key : keys) {
+            String a = made.get(key);
+            String b = now.get(key);
+            if (!java.util.Objects.equals(a, b)) {
+                differences.add(key + " " + (a == null ? "(unset)" : a) + " there, " + (b == null ? "(unset)" : b) + " here");
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new DataException(file + ": the checkpoint was made with other settings (" + String.join("; ", differences)
+                    + "); resume with the same settings or start afresh");
         }
     }
 }

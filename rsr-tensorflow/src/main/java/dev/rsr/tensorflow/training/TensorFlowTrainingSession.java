@@ -434,7 +434,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
     }
 
     @Override
-    public void saveCheckpoint(Path file) {
+    public void saveCheckpoint(Path file, Map<String, String> settings) {
         Map<String, TensorData> tensors = new LinkedHashMap<>(values(compiled.parameters().keySet()));
         List<String> names = new ArrayList<>(updates.state().keySet());
         Session.Runner runner = session.runner();
@@ -442,19 +442,25 @@ public final class TensorFlowTrainingSession implements TrainingSession {
         tensors.putAll(run("checkpoint read", t -> fetchAll(runner, names)));
         Map<String, Long> counters = new LinkedHashMap<>();
         moduleSteps.forEach((m, t) -> counters.put("steps#" + m, t));
-        Checkpoints.write(file, new Checkpoints.Content(counters, tensors));
+        Checkpoints.write(file, new Checkpoints.Content(new LinkedHashMap<>(settings), counters, tensors));
     }
 
     @Override
-    public void restoreCheckpoint(Path file) {
+    public void restoreCheckpoint(Path file, Map<String, String> settings) {
         Checkpoints.Content content = Checkpoints.read(file);
+        Checkpoints.requireSettings(file, content.settings(), settings);
         Map<String, TensorData> params = new LinkedHashMap<>();
         Map<TrainingOps.Variable, TensorData> others = new HashMap<>();
         for (Map.Entry<String, TensorData> e : content.tensors().entrySet()) {
             String name = e.getKey();
             if (name.indexOf('#') < 0) {
-                if (!compiled.parameters().containsKey(name)) {
+                TensorData current = compiled.model().graph().initializers().get(name);
+                if (!compiled.parameters().containsKey(name) || current == null) {
                     throw new DataException(file + ": parameter '" + name + "' is not trainable in this session; was the checkpoint made with another model or spec?");
+                }
+                if (!java.util.Arrays.equals(current.shape(), e.getValue().shape()) || current.type() != e.getValue().type()) {
+                    throw new DataException(file + ": parameter '" + name + "' is " + e.getValue().type() + java.util.Arrays.toString(e.getValue().shape())
+                            + " in the checkpoint but " + current.type() + java.util.Arrays.toString(current.shape()) + " in this model");
                 }
                 params.put(name, e.getValue());
                 continue;
@@ -464,6 +470,12 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                 throw new DataException(file + ": '" + name + "' does not match this session's optimizer, multipliers or statistics");
             }
             others.put(v, e.getValue());
+        }
+        List<String> missing = compiled.parameters().keySet().stream().filter(n -> !params.containsKey(n)).sorted().toList();
+        if (!missing.isEmpty()) {
+            throw new DataException(file + ": the checkpoint lacks " + missing.size() + " of this model's parameters (" + String.join(", ",
+                    missing.subList(0, Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : "")
+                    + "); was it made with another model?");
         }
         TfSessions.assign(session, compiled, params);
         assign(others);

@@ -1,0 +1,115 @@
+package dev.rsr.io;
+
+import dev.rsr.error.DataException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+import java.nio.file.Path;
+
+/**
+ * Turns file-system failures into messages that keep the operating system's reason ("permission
+ * denied", "not a directory"): Java's own messages for them are often only the path.
+ */
+public final class IoErrors {
+    private IoErrors() {
+    }
+
+    /** The reason for {@code e} in a few words, without the path. */
+    public static String reason(IOException e) {
+        if (e instanceof FileSystemException fs && fs.getReason() != null && !fs.getReason().isBlank()) {
+            return fs.getReason().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "not a directory";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "file exists";
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return "directory not empty";
+        }
+        if (e instanceof FileSystemLoopException) {
+            return "too many levels of symbolic links";
+        }
+        if (e instanceof NotLinkException) {
+            return "not a symbolic link";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** "cannot read FILE: REASON", as an unchecked exception. */
+    public static UncheckedIOException cannotRead(Path file, IOException e) {
+        return new UncheckedIOException("cannot read " + file + ": " + reason(e), e);
+    }
+
+    /** "cannot write FILE: REASON", as an unchecked exception. */
+    public static UncheckedIOException cannotWrite(Path file, IOException e) {
+        return new UncheckedIOException("cannot write " + file + ": " + reason(e), e);
+    }
+
+    /**
+     * Checks that {@code file} is a readable regular file, naming what it is instead when it is
+     * not: "no such file", "is a directory", "not a regular file".
+     */
+    public static void requireReadableFile(Path file) {
+        if (!Files.exists(file)) {
+            throw new DataException(file + ": no such file" + (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                    ? " (a symbolic link to a missing file)" : ""));
+        }
+        if (Files.isDirectory(file)) {
+            throw new DataException(file + ": is a directory, not a file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(file + ": not a regular file (" + kind(file) + ")");
+        }
+        if (!Files.isReadable(file)) {
+            throw new DataException(file + ": permission denied");
+        }
+    }
+
+    /** What kind of file-system object {@code file} is, in words: "a directory", "a FIFO", ... */
+    public static String kind(Path file) {
+        try {
+            var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            if (attributes.isDirectory()) {
+                return "a directory";
+            }
+            if (attributes.isRegularFile()) {
+                return "a regular file";
+            }
+            if (attributes.isSymbolicLink()) {
+                return "a symbolic link";
+            }
+            Object mode = file.getFileSystem().supportedFileAttributeViews().contains("unix")
+                    ? Files.getAttribute(file, "unix:mode") : null;
+            if (mode instanceof Integer m) {
+                return switch (m & 0xF000) {
+                    case 0x1000 -> "a FIFO";
+                    case 0x2000 -> "a character device";
+                    case 0x6000 -> "a block device";
+                    case 0xC000 -> "a socket";
+                    default -> "a special file";
+                };
+            }
+            return "a special file";
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "a special file";
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.rsr.onnx;
+
+import dev.rsr.io.AtomicFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads ONNX Runtime's native libraries from a per-user cache instead of letting ONNX Runtime
+ * copy them into a fresh temporary directory on every start: that directory (about 20 MB while
+ * the process runs) is left behind, empty, after every run. Also removes the empty
+ * {@code mat-debug-<pid>.log} that ONNX Runtime's bundled telemetry library creates in the
+ * temporary directory of every process. Falls back to ONNX Runtime's own loading when the cache
+ * cannot be written.
+ */
+final class OrtNatives {
+    private static final Logger LOG = LoggerFactory.getLogger(OrtNatives.class);
+    private static final String PROPERTY = "onnxruntime.native.%s.path";
+    private static final List<String> LIBRARIES = List.of("onnxruntime", "onnxruntime4j_jni");
+
+    private OrtNatives() {
+    }
+
+    /** Call before the first use of {@code OrtEnvironment}; does nothing if the user set the paths. */
+    static void prepare() {
+        removeTelemetryLogOnExit();
+        String platform = platform();
+        if (platform == null || LIBRARIES.stream().anyMatch(l -> System.getProperty(PROPERTY.formatted(l)) != null)) {
+            return;
+        }
+        String version = ai.onnxruntime.OrtEnvironment.class.getPackage().getImplementationVersion();
+        Path dir = cacheRoot().resolve("onnxruntime-" + (version == null ? "unknown" : version) + "-" + platform);
+        try {
+            for (String library : LIBRARIES) {
+                String file = System.mapLibraryName(library).replace("jnilib", "dylib");
+                Path target = dir.resolve(file);
+                java.net.URL resource = ai.onnxruntime.OrtEnvironment.class.getResource("/ai/onnxruntime/native/" + platform + "/" + file);
+                if (resource == null) {
+                    return;
+                }
+                java.net.URLConnection connection = resource.openConnection();
+                // The cache is keyed by version and platform; the size guards against a torn or foreign file.
+                if (!Files.isRegularFile(target) || Files.size(target) != connection.getContentLengthLong()) {
+                    try (InputStream in = connection.getInputStream()) {
+                        AtomicFiles.write(target, in::transferTo);
+                    }
+                }
+                System.setProperty(PROPERTY.formatted(library), target.toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot cache ONNX Runtime's native libraries in {}; it extracts them itself: {}", dir, e.toString());
+            LIBRARIES.forEach(l -> System.clearProperty(PROPERTY.formatted(l)));
+        }
+    }
+
+    /** ONNX Runtime's name for this machine's platform, or null where it ships no library. */
+    private static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String osName = os.contains("linux") ? "linux" : os.contains("mac") ? "osx" : os.contains("win") ? "win" : null;
+        String archName = arch.equals("amd64") || arch.equals("x86_64") ? "x64"
+                : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : null;
+        return osName == null || archName == null ? null : osName + "-" + archName;
+    }
+
+    private static Path cacheRoot() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("rsr").resolve("native");
+    }
+
+    private static void removeTelemetryLogOnExit() {
+        String tmp = System.getenv("TMPDIR");
+        Path log = Path.of(tmp == null || tmp.isBlank() ? "/tmp" : tmp, "mat-debug-" + ProcessHandle.current().pid() + ".log");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                if (Files.isRegularFile(log) && Files.size(log) == 0) {
+                    Files.delete(log);
+                }
+            } catch (IOException ignored) {
+                // Nothing to report at exit; the file is empty.
+            }
+        }, "rsr-ort-log-cleanup"));
+    }
+}
