@@ -14,12 +14,23 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Turns file-system failures into messages that keep the operating system's reason ("permission
  * denied", "not a directory"): Java's own messages for them are often only the path.
  */
 public final class IoErrors {
+    /** Java's exception types for the common failures, with the words the operating system would use. */
+    private static final Map<Class<? extends IOException>, String> REASONS = Map.of(
+            AccessDeniedException.class, "permission denied",
+            NoSuchFileException.class, "no such file or directory",
+            NotDirectoryException.class, "not a directory",
+            FileAlreadyExistsException.class, "file exists",
+            DirectoryNotEmptyException.class, "directory not empty",
+            FileSystemLoopException.class, "too many levels of symbolic links",
+            NotLinkException.class, "not a symbolic link");
+
     private IoErrors() {
     }
 
@@ -28,26 +39,10 @@ public final class IoErrors {
         if (e instanceof FileSystemException fs && fs.getReason() != null && !fs.getReason().isBlank()) {
             return fs.getReason().toLowerCase(java.util.Locale.ROOT);
         }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "no such file or directory";
-        }
-        if (e instanceof NotDirectoryException) {
-            return "not a directory";
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return "file exists";
-        }
-        if (e instanceof DirectoryNotEmptyException) {
-            return "directory not empty";
-        }
-        if (e instanceof FileSystemLoopException) {
-            return "too many levels of symbolic links";
-        }
-        if (e instanceof NotLinkException) {
-            return "not a symbolic link";
+        for (Map.Entry<Class<? extends IOException>, String> known : REASONS.entrySet()) {
+            if (known.getKey().isInstance(e)) {
+                return known.getValue();
+            }
         }
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
