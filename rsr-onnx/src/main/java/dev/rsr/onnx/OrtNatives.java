@@ -13,10 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads ONNX Runtime's native libraries from a per-user cache instead of letting ONNX Runtime
  * copy them into a fresh temporary directory on every start: that directory (about 20 MB while
- * the process runs) is left behind, empty, after every run. Also removes the empty
- * {@code mat-debug-<pid>.log} that ONNX Runtime's bundled telemetry library creates in the
- * temporary directory of every process. Falls back to ONNX Runtime's own loading when the cache
- * cannot be written.
+ * the process runs) is left behind, empty, after every run. Falls back to ONNX Runtime's own
+ * loading when the cache cannot be written.
  */
 final class OrtNatives {
     private static final Logger LOG = LoggerFactory.getLogger(OrtNatives.class);
@@ -28,7 +26,6 @@ final class OrtNatives {
 
     /** Call before the first use of {@code OrtEnvironment}; does nothing if the user set the paths. */
     static void prepare() {
-        removeTelemetryLogOnExit();
         String platform = platform();
         if (platform == null || LIBRARIES.stream().anyMatch(l -> System.getProperty(PROPERTY.formatted(l)) != null)) {
             return;
@@ -72,19 +69,5 @@ final class OrtNatives {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("rsr").resolve("native");
-    }
-
-    private static void removeTelemetryLogOnExit() {
-        String tmp = System.getenv("TMPDIR");
-        Path log = Path.of(tmp == null || tmp.isBlank() ? "/tmp" : tmp, "mat-debug-" + ProcessHandle.current().pid() + ".log");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                if (Files.isRegularFile(log) && Files.size(log) == 0) {
-                    Files.delete(log);
-                }
-            } catch (IOException ignored) {
-                // Nothing to report at exit; the file is empty.
-            }
-        }, "rsr-ort-log-cleanup"));
     }
 }
