@@ -47,7 +47,7 @@ public final class AtomicFiles {
                 throw new DataException("cannot write " + target + ": " + dir + " is not a directory");
             }
             tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-            LIVE_TEMP_FILES.add(tmp);
+            track(tmp);
             keepOrDefaultPermissions(tmp, absolute);
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
@@ -74,7 +74,8 @@ public final class AtomicFiles {
 
     /**
      * Where the bytes for {@code target} go: the file itself, or the file its chain of symbolic
-     * links ends at. Refuses an existing directory or special file, and a dangling link.
+     * links ends at (created if the last link dangles, as a shell redirection would). Refuses an
+     * existing directory or special file.
      */
     public static Path destination(Path target) {
         Path path = target.toAbsolutePath();
@@ -83,7 +84,8 @@ public final class AtomicFiles {
                 throw new DataException(target + ": too many levels of symbolic links");
             }
             try {
-                path = path.resolveSibling(Files.readSymbolicLink(path)).normalize();
+                // Not normalized: ".." after a linked directory means that directory's parent, which only the OS knows.
+                path = path.resolveSibling(Files.readSymbolicLink(path));
             } catch (IOException e) {
                 throw IoErrors.cannotWrite(target, e);
             }
@@ -97,13 +99,22 @@ public final class AtomicFiles {
 
     /**
      * Temporary files of writes in progress, deleted by a shutdown hook so that an interrupted
-     * command (SIGTERM, Ctrl-C) leaves nothing behind. Only SIGKILL can still leave one.
+     * command (SIGTERM, Ctrl-C) leaves nothing behind. SIGKILL, a JVM crash, or a write that
+     * starts while the JVM is already shutting down can still leave one.
      */
     private static final Set<Path> LIVE_TEMP_FILES = ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicBoolean HOOK_REGISTERED = new java.util.concurrent.atomic.AtomicBoolean();
 
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE_TEMP_FILES.forEach(AtomicFiles::deleteQuietly),
-                "rsr-temp-file-cleanup"));
+    private static void track(Path tmp) {
+        LIVE_TEMP_FILES.add(tmp);
+        if (HOOK_REGISTERED.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE_TEMP_FILES.forEach(AtomicFiles::deleteQuietly),
+                        "rsr-temp-file-cleanup"));
+            } catch (IllegalStateException shuttingDown) {
+                // Already shutting down: the write's own finally block still removes its temp file.
+            }
+        }
     }
 
     private static void deleteQuietly(Path tmp) {

@@ -81,7 +81,7 @@ public final class IoErrors {
     /** What kind of file-system object {@code file} is, in words: "a directory", "a FIFO", ... */
     public static String kind(Path file) {
         try {
-            var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (attributes.isDirectory()) {
                 return "a directory";
             }
@@ -92,7 +92,7 @@ public final class IoErrors {
                 return "a symbolic link";
             }
             Object mode = file.getFileSystem().supportedFileAttributeViews().contains("unix")
-                    ? Files.getAttribute(file, "unix:mode") : null;
+                    ? Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS) : null;
             if (mode instanceof Integer m) {
                 return switch (m & 0xF000) {
                     case 0x1000 -> "a FIFO";

@@ -2,7 +2,6 @@ package dev.rsr.cli;
 
 import dev.rsr.engine.RefineConfig;
 import dev.rsr.error.ConfigurationException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,9 +34,6 @@ final class MethodOptions {
         }
         RefineConfig base;
         if (config != null) {
-            if (!Files.isRegularFile(config)) {
-                throw new ConfigurationException("--config " + config + ": no such file");
-            }
             base = RefineConfig.read(config);
             if (method != null && !method.equals(base.method())) {
                 base = RefineConfig.method(method).with(withoutPresets(base));

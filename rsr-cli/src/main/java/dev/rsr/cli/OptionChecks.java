@@ -89,6 +89,9 @@ final class OptionChecks {
 
     private static String describe(Range range, Number example) {
         boolean integral = !(example instanceof Double || example instanceof Float);
+        if (range.min() == Double.MIN_VALUE) {
+            return "greater than 0 and at most " + (integral ? String.valueOf((long) range.max()) : String.valueOf(range.max()));
+        }
         String min = integral ? String.valueOf((long) range.min()) : String.valueOf(range.min());
         String max = integral ? String.valueOf((long) range.max()) : String.valueOf(range.max());
         return "between " + min + " and " + max;
@@ -112,6 +115,9 @@ final class OptionChecks {
                 if (!Files.isDirectory(path)) {
                     throw new DataException(prefix + "not a directory (it is " + IoErrors.kind(path) + ")");
                 }
+                if (!Files.isReadable(path)) {
+                    throw new DataException(prefix + "permission denied");
+                }
             }
             case OUTPUT_FILE -> {
                 Path destination;
@@ -126,14 +132,15 @@ final class OptionChecks {
                 if (Files.exists(path) && !Files.isDirectory(path)) {
                     throw new DataException(prefix + "not a directory (it is " + IoErrors.kind(path) + ")");
                 }
-                requireUsableParent(prefix, path.toAbsolutePath().getParent());
+                // The directory itself if it exists (a read-only one must fail now, not after the job).
+                requireUsableParent(prefix, path.toAbsolutePath());
             }
         }
     }
 
-    /** The nearest existing ancestor must be a directory we may write in; the OS's reason otherwise. */
-    private static void requireUsableParent(String prefix, Path parent) {
-        Path existing = parent;
+    /** The nearest existing of {@code dir} and its ancestors must be a directory we may write in; the OS's reason otherwise. */
+    private static void requireUsableParent(String prefix, Path dir) {
+        Path existing = dir;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();
         }
@@ -174,19 +181,31 @@ final class OptionChecks {
         return identity(a).equals(identity(b));
     }
 
+    /**
+     * The real path of {@code p}, through every symbolic link: of the file if it exists, else of
+     * its nearest existing ancestor with the rest appended ({@code ..} is never folded as text,
+     * since a link before it would change what it means).
+     */
     private static Path identity(Path p) {
-        Path absolute = p.toAbsolutePath().normalize();
+        Path absolute = p.toAbsolutePath();
+        Path existing = absolute;
+        java.util.Deque<Path> rest = new java.util.ArrayDeque<>();
+        while (existing != null && !Files.exists(existing)) {
+            rest.push(existing.getFileName());
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute.normalize();
+        }
         try {
-            if (Files.exists(absolute)) {
-                return absolute.toRealPath();
+            Path real = existing.toRealPath();
+            for (Path part : rest) {
+                real = real.resolve(part);
             }
-            Path parent = absolute.getParent();
-            if (parent != null && Files.exists(parent)) {
-                return parent.toRealPath().resolve(absolute.getFileName());
-            }
+            return real.normalize();
         } catch (java.io.IOException e) {
             // Fall back to the spelled path; the command's own open reports the real problem.
+            return absolute.normalize();
         }
-        return absolute;
     }
 }

@@ -19,7 +19,6 @@ import dev.rsr.ir.ValueInfo;
 import dev.rsr.zoo.TextClassifier;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

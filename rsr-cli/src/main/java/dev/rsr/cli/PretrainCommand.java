@@ -62,7 +62,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "0", description = "Stop after this many steps in all (0 = no step limit; default 1000 when neither is given).")
     int maxSteps;
 
-    @Range(min = 2, max = 10_000_000)
+    @Range(min = 1, max = 10_000_000)
     @Option(names = "--batch-tokens", defaultValue = "1024",
             description = "Tokens per step; each batch holds sequences of about the same length (default: ${DEFAULT-VALUE}).")
     int batchTokens;
@@ -138,7 +138,7 @@ final class PretrainCommand implements Callable<Integer> {
         Pretrainer.Config config = new Pretrainer.Config(maxSteps == 0 && maxMinutes == 0 ? 1000 : maxSteps, maxMinutes, batchTokens, lr,
                 seed, checkpointEvery, checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt"), resume, threads,
                 Map.of("vocab", String.valueOf(encoder.vocabSize()), "dim", String.valueOf(dim), "layers", String.valueOf(layers),
-                        "heads", String.valueOf(heads), "max-length", String.valueOf(maxLength), "corpus", describeCorpus(),
+                        "heads", String.valueOf(heads), "max-length", String.valueOf(maxLength),
                         "corpus-digest", dev.rsr.engine.Provenance.sha256(String.join("\n", texts))));
         err.printf("corpus: %,d texts, %,d tokens; sub-word vocabulary %,d; encoder %,d parameters; objective %s%n", texts.size(),
                 tokens, tokenizer.vocabularySize(), model.parameterCount(), chosen.name());

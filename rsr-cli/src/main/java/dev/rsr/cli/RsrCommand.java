@@ -20,6 +20,8 @@ public final class RsrCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // Declared here, inherited by every subcommand; handle() reads it from the parse result, since
+    // an error can arise in a subcommand whose own copy of the option is the one that was matched.
     @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "On an internal error, print its stack trace.")
     boolean verbose;
@@ -50,7 +52,10 @@ public final class RsrCommand implements Runnable {
         if (!helpOnly) {
             try {
                 OptionChecks.check(parsed);
-            } catch (RsrException e) {
+            } catch (RuntimeException e) {
+                if (e instanceof CommandLine.ParameterException usage) {
+                    throw usage;
+                }
                 CommandLine last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
                 return handle(e, last, parsed);
             }
@@ -63,7 +68,8 @@ public final class RsrCommand implements Runnable {
         CommandLine cli = e.getCommandLine();
         PrintWriter err = cli.getErr();
         String command = commandPath(cli);
-        err.println(command + ": usage error: " + e.getMessage() + " (see " + command + " --help)");
+        err.println(command + ": usage error: " + oneLine(e.getMessage()) + " (see " + command + " --help)");
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.flush();
         return cli.getCommandSpec().exitCodeOnInvalidInput();
     }
@@ -81,8 +87,9 @@ public final class RsrCommand implements Runnable {
             return EXIT_FAILURE;
         }
         if (e instanceof java.io.IOException io) {
-            // The file system failed (disk full, permissions); a message without a path still beats a stack trace.
-            err.println(command + ": error: " + oneLine(dev.rsr.io.IoErrors.reason(io)));
+            // The file system failed (disk full, permissions): its file, if it names one, and the reason.
+            String file = io instanceof java.nio.file.FileSystemException fs && fs.getFile() != null ? fs.getFile() + ": " : "";
+            err.println(command + ": error: " + file + oneLine(dev.rsr.io.IoErrors.reason(io)));
             err.flush();
             return EXIT_FAILURE;
         }

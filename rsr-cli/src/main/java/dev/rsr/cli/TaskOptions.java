@@ -158,8 +158,7 @@ final class TaskOptions {
                 String hidden = hiddenOutput(loaded);
                 Tokenizer tokenizer = TextTask.tokenizerOf(loaded, source).orElseThrow(() -> new ModelException(
                         source + ": an encoder without a saved tokenizer; give the one it was trained with (--tokenizer tokenizer.json)"));
-                int length = Integer.parseInt(loaded.metadata().properties().getOrDefault(TextTask.MAX_LENGTH_PROPERTY,
-                        Integer.toString(maxLength)));
+                int length = TextTask.maxLengthOf(loaded, source).orElse(maxLength);
                 task = TextTask.withTokenizer(trainData, tokenizer, Math.min(length, maxLength));
                 start = Heads.classifier(loaded, hidden, task.labels().size(), seed);
                 fresh = Set.copyOf(start.metadata().parameterGroups().getOrDefault(Heads.CLASSIFIER_GROUP, List.of()));
@@ -190,11 +189,8 @@ final class TaskOptions {
         return new TextTableReader(format != null ? format : TableFormat.of(file), textColumn, labelColumn);
     }
 
-    /** The model file's bytes (parsed and hashed from one read); a missing file is named. */
+    /** The model file's bytes (parsed and hashed from one read); the command line has checked that it is a readable file. */
     private static byte[] readModelFile(Path file) throws java.io.IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new ModelException(file + ": no such file");
-        }
         return Files.readAllBytes(file);
     }
 

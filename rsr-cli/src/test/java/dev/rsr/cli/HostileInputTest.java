@@ -169,8 +169,12 @@ class HostileInputTest {
         Path aDirectory = Files.createDirectories(dir.resolve("a-directory"));
         Path aFile = Files.writeString(dir.resolve("a-file.txt"), "not a directory");
         Path fifo = dir.resolve("a-fifo");
-        boolean hasFifo = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(5),
-                java.util.concurrent.TimeUnit.MILLISECONDS) && Files.exists(fifo);
+        boolean hasFifo = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor(5, java.util.concurrent.TimeUnit.SECONDS)
+                && Files.exists(fifo);
+        org.junit.jupiter.api.Assumptions.assumeTrue(hasFifo, "mkfifo is needed for the FIFO cases");
+        // A directory we may not write in; root may write anywhere, so only for other users.
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        boolean canDenyWrites = readOnly.toFile().setWritable(false, false) && !Files.isWritable(readOnly);
         Path dangling = dir.resolve("dangling-link");
         Files.createSymbolicLink(dangling, dir.resolve("nowhere"));
         Path linkToDirectory = dir.resolve("link-to-directory");
@@ -189,32 +193,30 @@ class HostileInputTest {
                     variants.put("a directory", aDirectory.toString());
                     variants.put("a missing file", dir.resolve("missing.file").toString());
                     variants.put("a dangling link", dangling.toString());
-                    if (hasFifo) {
-                        variants.put("a FIFO", fifo.toString());
-                    }
+                    variants.put("a FIFO", fifo.toString());
                 }
                 case INPUT_DIR -> {
                     variants.put("a missing directory", dir.resolve("missing-dir").toString());
                     variants.put("a regular file", aFile.toString());
-                    if (hasFifo) {
-                        variants.put("a FIFO", fifo.toString());
-                    }
+                    variants.put("a FIFO", fifo.toString());
                 }
                 case OUTPUT_FILE -> {
                     variants.put("a directory", aDirectory.toString());
                     variants.put("a link to a directory", linkToDirectory.toString());
                     variants.put("a place under a regular file", aFile.resolve("x.out").toString());
                     variants.put("a device", "/dev/null");
-                    if (hasFifo) {
-                        variants.put("a FIFO", fifo.toString());
+                    variants.put("a FIFO", fifo.toString());
+                    if (canDenyWrites) {
+                        variants.put("a read-only directory", readOnly.resolve("x.out").toString());
                     }
                     otherPaths(base, d.name()).forEach((option, path) -> variants.put("the path of " + option, path));
                 }
                 case OUTPUT_DIR -> {
                     variants.put("a regular file", aFile.toString());
                     variants.put("a place under a regular file", aFile.resolve("sub").toString());
-                    if (hasFifo) {
-                        variants.put("a FIFO", fifo.toString());
+                    variants.put("a FIFO", fifo.toString());
+                    if (canDenyWrites) {
+                        variants.put("a read-only directory", readOnly.toString());
                     }
                 }
             }
@@ -373,6 +375,8 @@ class HostileInputTest {
         String context = String.join(" ", args) + "\n" + run.err();
         assertEquals(exitCode, run.exitCode(), context);
         assertOneCleanLine(run, context);
+        // Progress lines may come first (a pretraining run reports its corpus); the error is one line.
+        assertEquals(1, run.err().lines().filter(l -> l.contains("error")).count(), "one error line: " + context);
         assertTrue(run.errorLine().contains(culprit), "'" + culprit + "' not named in: " + context);
         assertEquals(before, snapshot(), "files changed: " + context);
         assertNoTempFiles();

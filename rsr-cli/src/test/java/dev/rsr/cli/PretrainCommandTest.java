@@ -60,7 +60,7 @@ class PretrainCommandTest {
         }
         CliRun noBudget = CliRun.of("pretrain", "--builtin", "--out", encoder.toString(), "--batch-tokens", "0", "--max-steps", "5");
         assertEquals(2, noBudget.exitCode());
-        assertTrue(noBudget.errorLine().contains("--batch-tokens must be between 2 and 10000000, got 0"), noBudget.errorLine());
+        assertTrue(noBudget.errorLine().contains("--batch-tokens must be between 1 and 10000000, got 0"), noBudget.errorLine());
         CliRun bad = CliRun.of("pretrain", "--builtin", "--objective", "guess", "--out", encoder.toString());
         assertEquals(1, bad.exitCode());
         assertTrue(bad.errorLine().contains("no PretrainingObjective plugin named 'guess'; available: contrastive, denoising, mlm"), bad.errorLine());

@@ -1,7 +1,6 @@
 package dev.rsr.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rsr.error.ConfigurationException;
 import dev.rsr.spi.Settings;
 import java.io.IOException;

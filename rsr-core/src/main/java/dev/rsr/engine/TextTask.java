@@ -68,16 +68,7 @@ public record TextTask(List<String> labels, Tokenizer tokenizer, int maxLength) 
         if (!p.containsKey(MAX_LENGTH_PROPERTY)) {
             throw new ModelException(source + ": has a tokenizer and labels but no " + MAX_LENGTH_PROPERTY + " metadata");
         }
-        int maxLength;
-        try {
-            maxLength = Integer.parseInt(p.get(MAX_LENGTH_PROPERTY).strip());
-        } catch (NumberFormatException e) {
-            maxLength = 0;
-        }
-        if (maxLength < 1) {
-            throw new ModelException(source + ": metadata " + MAX_LENGTH_PROPERTY + " must be a positive integer, got '"
-                    + p.get(MAX_LENGTH_PROPERTY) + "'");
-        }
+        int maxLength = maxLengthOf(model, source).orElseThrow();
         List<String> labels = Arrays.asList(p.get(LABELS_PROPERTY).split("\n", -1));
         for (dev.rsr.ir.ValueInfo out : model.graph().outputs()) {
             if (out.name().equals(dev.rsr.zoo.TextClassifier.LOGITS) && out.shape().hasRank() && out.shape().rank() == 2
@@ -87,6 +78,24 @@ public record TextTask(List<String> labels, Tokenizer tokenizer, int maxLength) 
             }
         }
         return java.util.Optional.of(new TextTask(labels, tokenizerOf(model, source).orElseThrow(), maxLength));
+    }
+
+    /** The longest sequence a model's metadata declares, if it declares one; a value that is not a positive integer is refused. */
+    public static java.util.OptionalInt maxLengthOf(ModelGraph model, String source) {
+        String declared = model.metadata().properties().get(MAX_LENGTH_PROPERTY);
+        if (declared == null) {
+            return java.util.OptionalInt.empty();
+        }
+        int maxLength;
+        try {
+            maxLength = Integer.parseInt(declared.strip());
+        } catch (NumberFormatException e) {
+            maxLength = 0;
+        }
+        if (maxLength < 1) {
+            throw new ModelException(source + ": metadata " + MAX_LENGTH_PROPERTY + " must be a positive integer, got '" + declared + "'");
+        }
+        return java.util.OptionalInt.of(maxLength);
     }
 
     /** The model with this task in its metadata. */

@@ -33,6 +33,7 @@ public record Mlp(int inputs, List<Integer> hidden, int classes, long seed) {
             width = hidden.get(i);
             widthName = "hidden[" + i + "]";
         }
+        ZooChecks.fits(problems, widthName + " x classes", width, classes);
         ZooChecks.throwIfAny("mlp", problems);
     }
 

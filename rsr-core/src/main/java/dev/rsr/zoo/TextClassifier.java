@@ -32,6 +32,7 @@ public record TextClassifier(int vocabSize, int dim, int layers, int heads, int 
     public TextClassifier {
         List<String> problems = new ArrayList<>(TextEncoder.problems(vocabSize, dim, layers, heads, ffnDim, maxLength));
         ZooChecks.atLeast(problems, "classes", classes, 2);
+        ZooChecks.fits(problems, "dim x classes", dim, classes);
         ZooChecks.throwIfAny("text-classifier", problems);
     }
 

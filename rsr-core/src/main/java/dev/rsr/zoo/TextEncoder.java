@@ -33,6 +33,7 @@ public record TextEncoder(int vocabSize, int dim, int layers, int heads, int ffn
         ZooChecks.fits(problems, "vocab x dim", vocabSize, dim);
         ZooChecks.fits(problems, "dim x ffn-dim", dim, ffnDim);
         ZooChecks.fits(problems, "dim x dim", dim, dim);
+        ZooChecks.fits(problems, "max-length x dim", maxLength, dim);
         if (dim > 0 && heads > 0 && dim % heads != 0) {
             problems.add("heads (" + heads + ") must divide dim (" + dim + ")");
         }

@@ -1,7 +1,6 @@
 package dev.rsr.huggingface;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rsr.error.ModelException;
 import dev.rsr.spi.TokenizerProvider;
 import dev.rsr.spi.Tokenizer;

@@ -38,11 +38,14 @@ final class OrtNatives {
                 Path target = dir.resolve(file);
                 java.net.URL resource = ai.onnxruntime.OrtEnvironment.class.getResource("/ai/onnxruntime/native/" + platform + "/" + file);
                 if (resource == null) {
-                    return;
+                    throw new IOException("no " + file + " for " + platform + " in the ONNX Runtime jar");
                 }
                 java.net.URLConnection connection = resource.openConnection();
-                // The cache is keyed by version and platform; the size guards against a torn or foreign file.
-                if (!Files.isRegularFile(target) || Files.size(target) != connection.getContentLengthLong()) {
+                // Native code is loaded from here, so the cached copy must be the jar's, byte for byte:
+                // its CRC against the jar entry's (cheap: the entry's is stored in the jar's directory).
+                long expected = connection instanceof java.net.JarURLConnection jar ? jar.getJarEntry().getCrc() : -1;
+                if (expected < 0 || !Files.isRegularFile(target) || crc32(target) != expected) {
+                    Files.createDirectories(dir);
                     try (InputStream in = connection.getInputStream()) {
                         AtomicFiles.write(target, in::transferTo);
                     }
@@ -53,6 +56,17 @@ final class OrtNatives {
             LOG.debug("cannot cache ONNX Runtime's native libraries in {}; it extracts them itself: {}", dir, e.toString());
             LIBRARIES.forEach(l -> System.clearProperty(PROPERTY.formatted(l)));
         }
+    }
+
+    private static long crc32(Path file) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                crc.update(buffer, 0, n);
+            }
+        }
+        return crc.getValue();
     }
 
     /** ONNX Runtime's name for this machine's platform, or null where it ships no library. */

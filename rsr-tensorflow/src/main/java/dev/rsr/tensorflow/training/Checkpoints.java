@@ -112,11 +112,19 @@ final class Checkpoints {
                 int code = in.readInt();
                 DataType type = DataType.fromOnnxCode(code)
                         .orElseThrow(() -> new DataException(file + ": tensor '" + name + "' has unknown type " + code));
-                long[] shape = new long[in.readInt()];
+                int rank = in.readInt();
+                if (rank < 0 || rank > 64) {
+                    throw new DataException(file + ": tensor '" + name + "' has rank " + rank);
+                }
+                long[] shape = new long[rank];
                 for (int d = 0; d < shape.length; d++) {
                     shape[d] = in.readLong();
                 }
-                byte[] data = new byte[in.readInt()];
+                int length = in.readInt();
+                if (length < 0 || length > in.available()) {
+                    throw new DataException(file + ": tensor '" + name + "' claims " + length + " bytes; " + in.available() + " remain");
+                }
+                byte[] data = new byte[length];
                 in.readFully(data);
                 try {
                     tensors.put(name, TensorData.wrapRaw(type, shape, ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN)));
@@ -126,7 +134,7 @@ final class Checkpoints {
             }
             return new Content(settings, counters, tensors);
         } catch (IOException | NegativeArraySizeException e) {
-            // The checksum matched, so the writer itself was wrong; still the file's fault, not the reader's.
+            // The checksum matched but the content does not parse: a damaged or forged file, not a reader bug.
             throw new DataException(file + ": checkpoint is malformed: " + e);
         }
     }

@@ -469,7 +469,17 @@ public final class TensorFlowTrainingSession implements TrainingSession {
             if (v == null) {
                 throw new DataException(file + ": '" + name + "' does not match this session's optimizer, multipliers or statistics");
             }
+            if (!java.util.Arrays.equals(v.shape(), e.getValue().shape())) {
+                throw new DataException(file + ": '" + name + "' is " + java.util.Arrays.toString(e.getValue().shape())
+                        + " in the checkpoint but " + java.util.Arrays.toString(v.shape()) + " in this session");
+            }
             others.put(v, e.getValue());
+        }
+        List<String> missingState = updates.state().keySet().stream().filter(n -> !content.tensors().containsKey(n)).sorted().toList();
+        if (!missingState.isEmpty()) {
+            throw new DataException(file + ": the checkpoint lacks this session's " + String.join(", ",
+                    missingState.subList(0, Math.min(5, missingState.size()))) + (missingState.size() > 5 ? ", ..." : "")
+                    + "; was it made with another optimizer, multipliers or statistics?");
         }
         List<String> missing = compiled.parameters().keySet().stream().filter(n -> !params.containsKey(n)).sorted().toList();
         if (!missing.isEmpty()) {
@@ -477,6 +487,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                     missing.subList(0, Math.min(5, missing.size()))) + (missing.size() > 5 ? ", ..." : "")
                     + "); was it made with another model?");
         }
+        // Everything checked: only now does anything change.
         TfSessions.assign(session, compiled, params);
         assign(others);
         snapshotSteps.clear(); // a snapshot from before the restore must not be rolled back to
