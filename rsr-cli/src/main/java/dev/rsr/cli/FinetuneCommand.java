@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
         description = {"Refine a text classifier on labelled texts (TSV, CSV or JSONL) with TensorFlow, by any method of the engine "
                 + "(full, bitfit, child-tuning-f, fish, lisa, rsr), export it as ONNX with its tokenizer, labels and provenance, and "
                 + "check that ONNX Runtime reproduces TensorFlow's predictions on the eval set."})
-final class FinetuneCommand implements Callable<Integer> {
+final class FinetuneCommand implements Callable<Integer>, DerivedOutputs {
     @Mixin
     TaskOptions taskOptions = new TaskOptions();
 
@@ -99,7 +99,7 @@ final class FinetuneCommand implements Callable<Integer> {
         ModelGraph refined = result.model();
         Map<String, Object> exportCheck = checkExport(refined, prepared.data().eval(), TextBatches.Layout.of(refined, prepared.task().tokenizer()));
         OnnxFormat.write(refined, out);
-        Path metricsFile = metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.json");
+        Path metricsFile = metricsFile();
         writeMetrics(metricsFile, result.metrics(), exportCheck);
         err.printf("wrote %s and %s%n", out, metricsFile);
         PrintWriter stdout = spec.commandLine().getOut();
@@ -141,6 +141,16 @@ final class FinetuneCommand implements Callable<Integer> {
 
 
     /** metrics.json: every field of the metrics in snake_case, and the export check. */
+    /** {@code --metrics}, or {@code OUT.metrics.json} beside the model. */
+    private Path metricsFile() {
+        return metrics != null ? metrics : out.resolveSibling(out.getFileName() + ".metrics.json");
+    }
+
+    @Override
+    public Map<String, Path> derivedOutputs() {
+        return metrics != null || out == null ? Map.of() : Map.of("--metrics (default)", metricsFile());
+    }
+
     static void writeMetrics(Path file, FineTuneMetrics m, Map<String, Object> exportCheck) {
         Map<String, Object> json = metricsJson(m);
         json.put("export_check", exportCheck);

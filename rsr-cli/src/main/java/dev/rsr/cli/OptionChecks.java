@@ -49,6 +49,10 @@ final class OptionChecks {
                 }
             }
         }
+        List<CommandLine> chain = parsed.asCommandLineList();
+        if (chain.get(chain.size() - 1).getCommand() instanceof DerivedOutputs derived) {
+            derived.derivedOutputs().forEach((label, path) -> paths.add(new PathArg(label, PathRole.Kind.OUTPUT_FILE, path)));
+        }
         for (PathArg p : paths) {
             checkPath(p);
         }

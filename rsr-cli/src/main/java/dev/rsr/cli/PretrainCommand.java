@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
                 + "prediction, denoising, or contrastive pairing of two views of each text), and write the encoder (with its "
                 + "sub-word tokenizer) as ONNX.",
                 "Checkpoints periodically; --resume continues a run from its checkpoint onto the same trajectory."})
-final class PretrainCommand implements Callable<Integer> {
+final class PretrainCommand implements Callable<Integer>, DerivedOutputs {
     static final class Corpus {
         @PathRole(PathRole.Kind.INPUT_FILE)
         @Option(names = "--corpus", description = "A text file, one document per line.")
@@ -136,7 +136,7 @@ final class PretrainCommand implements Callable<Integer> {
         TextEncoder encoder = new TextEncoder(tokenizer.vocabularySize(), dim, layers, heads, 4 * dim, maxLength, seed);
         ModelGraph model = encoder.build();
         Pretrainer.Config config = new Pretrainer.Config(maxSteps == 0 && maxMinutes == 0 ? 1000 : maxSteps, maxMinutes, batchTokens, lr,
-                seed, checkpointEvery, checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt"), resume, threads,
+                seed, checkpointEvery, checkpointFile(), resume, threads,
                 Map.of("vocab", String.valueOf(encoder.vocabSize()), "dim", String.valueOf(dim), "layers", String.valueOf(layers),
                         "heads", String.valueOf(heads), "max-length", String.valueOf(maxLength),
                         "corpus-digest", dev.rsr.engine.Provenance.sha256(String.join("\n", texts))));
@@ -169,6 +169,16 @@ final class PretrainCommand implements Callable<Integer> {
                 chosen.name(), result.startStep(), result.steps(), result.seconds(), result.finalLoss(), result.peakRssMb(), out);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** {@code --checkpoint}, or {@code OUT.ckpt} beside the encoder. */
+    private Path checkpointFile() {
+        return checkpoint != null ? checkpoint : out.resolveSibling(out.getFileName() + ".ckpt");
+    }
+
+    @Override
+    public Map<String, Path> derivedOutputs() {
+        return checkpoint != null || out == null ? Map.of() : Map.of("--checkpoint (default)", checkpointFile());
     }
 
     private List<String> texts() {

@@ -268,6 +268,19 @@ class HostileInputTest {
         assertNoTempFiles();
     }
 
+    /** Files a command writes by default, beside a named output, obey the same policy. */
+    @Test
+    void derivedDefaultOutputsAreHeldToThePolicy() throws IOException {
+        String in = fixtures + "/";
+        Path model = outputs.resolve("derived.onnx");
+        Files.createDirectories(outputs.resolve("derived.onnx.metrics.json"));
+        assertRefused(List.of("finetune", "--zoo", "text-classifier", "--train", in + "train.tsv", "--eval", in + "eval.tsv",
+                "--out", model.toString(), "--max-steps", "1"), 1, "--metrics (default)");
+        Path corpus = Files.copy(fixtures.resolve("corpus.txt"), outputs.resolve("enc.onnx.ckpt"));
+        assertRefused(List.of("pretrain", "--corpus", corpus.toString(), "--out", outputs.resolve("enc.onnx").toString(),
+                "--max-steps", "1"), 1, "--checkpoint (default)");
+    }
+
     // ------------------------------------------------------------------ numbers
 
     @TestFactory
