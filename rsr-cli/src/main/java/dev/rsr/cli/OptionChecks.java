@@ -34,7 +34,8 @@ final class OptionChecks {
 
     static void check(CommandLine.ParseResult parsed) {
         List<PathArg> paths = new ArrayList<>();
-        for (CommandLine cli : parsed.asCommandLineList()) {
+        List<CommandLine> chain = parsed.asCommandLineList();
+        for (CommandLine cli : chain) {
             CommandLine.ParseResult own = cli.getParseResult();
             for (ArgSpec arg : cli.getCommandSpec().args()) {
                 Field field = arg.userObject() instanceof Field f ? f : null;
@@ -49,7 +50,6 @@ final class OptionChecks {
                 }
             }
         }
-        List<CommandLine> chain = parsed.asCommandLineList();
         if (chain.get(chain.size() - 1).getCommand() instanceof DerivedOutputs derived) {
             derived.derivedOutputs().forEach((label, path) -> paths.add(new PathArg(label, PathRole.Kind.OUTPUT_FILE, path)));
         }
@@ -144,10 +144,7 @@ final class OptionChecks {
 
     /** The nearest existing of {@code dir} and its ancestors must be a directory we may write in; the OS's reason otherwise. */
     private static void requireUsableParent(String prefix, Path dir) {
-        Path existing = dir;
-        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(dir, LinkOption.NOFOLLOW_LINKS);
         if (existing == null) {
             return;
         }
@@ -180,6 +177,15 @@ final class OptionChecks {
         }
     }
 
+    /** {@code path} or its nearest ancestor that exists (with {@code NOFOLLOW_LINKS}, a dangling link counts), or null. */
+    private static Path nearestExisting(Path path, LinkOption... options) {
+        Path existing = path.toAbsolutePath();
+        while (existing != null && !Files.exists(existing, options)) {
+            existing = existing.getParent();
+        }
+        return existing;
+    }
+
     /** Same file, through links and relative spellings; also for files that do not exist yet. */
     static boolean sameFile(Path a, Path b) {
         return identity(a).equals(identity(b));
@@ -192,21 +198,12 @@ final class OptionChecks {
      */
     private static Path identity(Path p) {
         Path absolute = p.toAbsolutePath();
-        Path existing = absolute;
-        java.util.Deque<Path> rest = new java.util.ArrayDeque<>();
-        while (existing != null && !Files.exists(existing)) {
-            rest.push(existing.getFileName());
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(absolute);
         if (existing == null) {
             return absolute.normalize();
         }
         try {
-            Path real = existing.toRealPath();
-            for (Path part : rest) {
-                real = real.resolve(part);
-            }
-            return real.normalize();
+            return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
         } catch (java.io.IOException e) {
             // Fall back to the spelled path; the command's own open reports the real problem.
             return absolute.normalize();
