@@ -28,6 +28,13 @@ final class ProgressPrinter implements RefineListener {
     }
 
     @Override
+    public void searched(RateSearch event) {
+        err.printf("%s: rate search: %d steps, %.1f s: base rate %.2g (configured %.2g)%n", label, event.rates().size(), event.seconds(),
+                event.chosenRate(), event.configuredRate());
+        err.flush();
+    }
+
+    @Override
     public void stepped(Step event) {
         if (event.applied()) {
             lossSum += event.loss();

@@ -23,7 +23,7 @@ import java.util.Map;
  * @param truncatedTrainTexts       training texts cut at the maximum length
  * @param modules                   the task modules
  * @param curve                     the learning curve, one point per evaluation
- * @param events                    every step and mask refresh, for charts
+ * @param events                    the rate search, every step and mask refresh, for charts
  */
 public record FineTuneMetrics(String method, Map<String, String> settings, long steps, double trainSeconds, double wallSeconds,
                               double evalAccuracy, double evalLoss, double bestEvalAccuracy, double trainableParameterFraction,
@@ -34,7 +34,7 @@ public record FineTuneMetrics(String method, Map<String, String> settings, long 
     public record CurvePoint(long step, double seconds, Double trainLoss, double evalAccuracy, double evalLoss) {
     }
 
-    /** The listener's step and refresh events, in order. */
-    public record Events(List<RefineListener.Step> steps, List<RefineListener.Refresh> refreshes) {
+    /** The listener's events: the rate search (null when there was none), then every step and refresh, in order. */
+    public record Events(RefineListener.RateSearch rateSearch, List<RefineListener.Step> steps, List<RefineListener.Refresh> refreshes) {
     }
 }

@@ -80,7 +80,9 @@ public final class FineTuner {
             ModelGraph refined = task.attachTo(refiner.export());
             Provenance provenance = new Provenance(start.base(), config.method().method(), refiner.resolvedSettings(), data.trainDigest(),
                     data.evalDigest(), Provenance.sha256(task.tokenizer().serialize()), config.seed(), summary.steps(), Provenance.rsrVersion());
-            return new Result(provenance.writeTo(refined), recorder.metrics(config.method(), summary, data.train().truncated()));
+            FineTuneMetrics metrics = recorder.metrics(config.method().method(), refiner.resolvedSettings(), summary,
+                    data.train().truncated());
+            return new Result(provenance.writeTo(refined), metrics);
         }
     }
 

@@ -9,6 +9,7 @@ final class MetricsRecorder implements RefineListener {
     private final List<FineTuneMetrics.CurvePoint> curve = new ArrayList<>();
     private final List<Step> steps = new ArrayList<>();
     private final List<Refresh> refreshes = new ArrayList<>();
+    private RateSearch rateSearch;
 
     @Override
     public void begun(Begin event) {
@@ -21,6 +22,11 @@ final class MetricsRecorder implements RefineListener {
     }
 
     @Override
+    public void searched(RateSearch event) {
+        rateSearch = event;
+    }
+
+    @Override
     public void refreshed(Refresh event) {
         refreshes.add(event);
     }
@@ -30,10 +36,11 @@ final class MetricsRecorder implements RefineListener {
         curve.add(new FineTuneMetrics.CurvePoint(event.step(), event.seconds(), event.trainLoss(), event.accuracy(), event.loss()));
     }
 
-    FineTuneMetrics metrics(RefineConfig config, Refiner.Summary s, int truncated) {
-        return new FineTuneMetrics(config.method(), config.values(), s.steps(), s.trainSeconds(), s.wallSeconds(), s.evalAccuracy(),
+    /** The metrics of a run of {@code method} with its settings as resolved ({@link Refiner#resolvedSettings()}). */
+    FineTuneMetrics metrics(String method, java.util.Map<String, String> settings, Refiner.Summary s, int truncated) {
+        return new FineTuneMetrics(method, settings, s.steps(), s.trainSeconds(), s.wallSeconds(), s.evalAccuracy(),
                 s.evalLoss(), s.bestAccuracy(), s.trainableFraction(), s.trainableFraction() * s.meanDensity(), s.divergences(), s.time(),
                 ProcessMemory.peakRssMb(), truncated, List.copyOf(modules), List.copyOf(curve),
-                new FineTuneMetrics.Events(List.copyOf(steps), List.copyOf(refreshes)));
+                new FineTuneMetrics.Events(rateSearch, List.copyOf(steps), List.copyOf(refreshes)));
     }
 }

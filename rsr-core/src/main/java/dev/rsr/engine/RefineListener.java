@@ -17,6 +17,10 @@ public interface RefineListener {
     default void stepped(Step event) {
     }
 
+    /** The base rate a rate search chose, heard after {@link #begun} and before the first step. */
+    default void searched(RateSearch event) {
+    }
+
     default void refreshed(Refresh event) {
     }
 
@@ -45,6 +49,14 @@ public interface RefineListener {
                 Map<String, Double> pheromone) {
     }
 
+    /**
+     * A learning-rate range test: the base rates tried, one step each; the loss, on training batches
+     * held fixed for the search, after each of those steps (a step that diverged ends the search and is not listed); the base
+     * rate chosen; and the training seconds it took (its steps are rolled back).
+     */
+    record RateSearch(double configuredRate, List<Double> rates, List<Double> losses, double chosenRate, double seconds) {
+    }
+
     /** A mask refresh: the fraction of each module's elements that train, and each module's relative importance. */
     record Refresh(long step, double seconds, Map<String, Double> density, Map<String, Double> importance) {
     }
@@ -64,6 +76,11 @@ public interface RefineListener {
             @Override
             public void stepped(Step event) {
                 listeners.forEach(l -> l.stepped(event));
+            }
+
+            @Override
+            public void searched(RateSearch event) {
+                listeners.forEach(l -> l.searched(event));
             }
 
             @Override

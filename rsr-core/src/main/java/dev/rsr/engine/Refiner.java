@@ -131,7 +131,7 @@ public final class Refiner implements AutoCloseable {
 
     /** The engine's own settings. */
     private record EngineSettings(String trainable, int workers, double baseRate, Map<String, Double> moduleRates, int snapshotEvery,
-                                  int refreshEvery, int maxDivergences) {
+                                  int refreshEvery, int maxDivergences, int rateSearch, double rateSearchDivisor) {
         static EngineSettings read(Settings s, boolean pretrained) {
             String trainable = s.choice("trainable", "all", List.of("all", "biases"));
             String w = s.text("workers");
@@ -156,7 +156,29 @@ public final class Refiner implements AutoCloseable {
                 }
             }
             return new EngineSettings(trainable, workers, base, rates, s.integer("snapshot_every", 50, 0, 1_000_000),
-                    s.integer("refresh_every", 50, 1, 1_000_000), s.integer("max_divergences", 20, 0, 1_000_000));
+                    s.integer("refresh_every", 50, 1, 1_000_000), s.integer("max_divergences", 20, 0, 1_000_000), parseRateSearch(s),
+                    s.decimal("rate_search_divisor", RateSearch.DIVISOR, 1, 1e6));
+        }
+
+        /** {@code rate_search}: off (0), auto, or a number of steps. */
+        private static int parseRateSearch(Settings s) {
+            String v = s.text("rate_search");
+            if (v == null || v.equals("off")) {
+                return 0;
+            }
+            if (v.equals("auto")) {
+                return RateSearch.AUTO;
+            }
+            try {
+                int n = Integer.parseInt(v.strip());
+                if (n == 0 || (n >= RateSearch.MIN_STEPS && n <= 1000)) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            s.problem("rate_search", "must be off, auto or a number of steps in [" + RateSearch.MIN_STEPS + ", 1000], got '" + v + "'");
+            return 0;
         }
 
         private static int parseWorkers(String text, Settings s) {
@@ -222,7 +244,8 @@ public final class Refiner implements AutoCloseable {
     private final Masks masks;
     private final PheromoneStrategy.Trail trail;
     private final List<Worker> workers = new ArrayList<>();
-    private final LearningRateController.RunInfo runInfo;
+    /** What controllers know of the run; its base rate is final once the rate search (if any) has run. */
+    private volatile LearningRateController.RunInfo runInfo;
     private final Object lock = new Object();
     private int divergences;
     private long stepNanos, hostNanos, maintenanceNanos;
@@ -395,7 +418,7 @@ public final class Refiner implements AutoCloseable {
     public Map<String, String> resolvedSettings() {
         Map<String, String> out = new LinkedHashMap<>(strategies.config.values());
         out.put("workers", Integer.toString(workers.size()));
-        out.put("base_rate", Double.toString(engine.baseRate()));
+        out.put("base_rate", Double.toString(runInfo.baseRate()));
         return out;
     }
 
@@ -429,10 +452,17 @@ public final class Refiner implements AutoCloseable {
         }
         long step = 0;
         refresh(step, true, clock, events);
-        if (engine.snapshotEvery() > 0) {
+        if (engine.snapshotEvery() > 0 || engine.rateSearch() != 0) {
             session.snapshot(all);
         }
         maintenanceNanos += System.nanoTime() - started;
+        if (engine.rateSearch() != 0) {
+            long searchStarted = System.nanoTime();
+            RefineListener.RateSearch found = searchRate(all, clock);
+            runInfo = new LearningRateController.RunInfo(found.chosenRate(), runInfo.maxSteps());
+            events.searched(found);
+            maintenanceNanos += System.nanoTime() - searchStarted;
+        }
         double[] lossSum = new double[1];
         long[] lossCount = new long[1];
         Score score = evaluate(evaluator, step, clock, null, events);
@@ -571,17 +601,7 @@ public final class Refiner implements AutoCloseable {
         }
         Map<String, ModuleState> activeStates = new LinkedHashMap<>();
         states.stream().filter(s -> active.contains(s.name())).forEach(s -> activeStates.put(s.name(), s));
-        String lrName = strategies.name("lr");
-        Map<String, Double> rates = Strategies.call("lr", lrName, "setting rates",
-                () -> w.controller.rates(Collections.unmodifiableMap(activeStates), w.steps, runInfo));
-        Map<String, Double> plan = new LinkedHashMap<>();
-        for (String m : activeStates.keySet()) {
-            Double r = rates == null ? null : rates.get(m);
-            if (r == null || !Double.isFinite(r) || r < 0) {
-                throw new PluginException("lr '" + lrName + "' gave module '" + m + "' the rate " + r + " (must be finite and >= 0)");
-            }
-            plan.put(m, engine.moduleRates().getOrDefault(m, r));
-        }
+        Map<String, Double> plan = plannedRates(w.controller, activeStates, w.steps, runInfo);
         Batch batch = batches.next(w.index);
         long stepStart = System.nanoTime();
         StepResult result = session.step(batch, new StepPlan(active, plan));
@@ -591,7 +611,7 @@ public final class Refiner implements AutoCloseable {
             if (!result.applied()) {
                 divergences++;
                 session.rollback(active);
-                active.forEach(m -> Strategies.call("lr", lrName, "lowering a rate", () -> {
+                active.forEach(m -> Strategies.call("lr", strategies.name("lr"), "lowering a rate", () -> {
                     w.controller.diverged(m);
                     return null;
                 }));
@@ -615,6 +635,98 @@ public final class Refiner implements AutoCloseable {
             stepNanos += stepEnd - stepStart;
             hostNanos += (stepStart - begin) + (System.nanoTime() - stepEnd);
         }
+    }
+
+    /** The controller's rate for each active module, checked, with the user's fixed module rates on top. */
+    private Map<String, Double> plannedRates(LearningRateController.Controller controller, Map<String, ModuleState> active, long step,
+                                             LearningRateController.RunInfo run) {
+        String lrName = strategies.name("lr");
+        Map<String, Double> rates = Strategies.call("lr", lrName, "setting rates",
+                () -> controller.rates(Collections.unmodifiableMap(active), step, run));
+        Map<String, Double> plan = new LinkedHashMap<>();
+        for (String m : active.keySet()) {
+            Double r = rates == null ? null : rates.get(m);
+            if (r == null || !Double.isFinite(r) || r < 0) {
+                throw new PluginException("lr '" + lrName + "' gave module '" + m + "' the rate " + r + " (must be finite and >= 0)");
+            }
+            plan.put(m, engine.moduleRates().getOrDefault(m, r));
+        }
+        return plan;
+    }
+
+    /**
+     * Chooses the run's base rate by a learning-rate range test (Smith, 2017): from the snapshot just
+     * taken, steps with every module active at the rates the controller would start the run with,
+     * for a base rate that starts far below the configured one ({@link RateSearch#LOW} times it) and
+     * doubles every step. After each step the loss on a few training batches held fixed for the
+     * search is measured (the same batches every time, so the comparison is not drowned in
+     * batch-to-batch noise), until that loss climbs well above its lowest point, a step diverges, or
+     * the steps run out. The chosen base rate is the one whose step reached the lowest loss, divided
+     * by the divisor (the loss falls fastest about there, safely below the edge of divergence).
+     * Everything the search changed (parameters, optimizer state, step counts) is then rolled back;
+     * only its time stays in the run's. This is what lets one default serve a large pretrained
+     * encoder, a small one and random weights, whose best rates differ twenty-fold.
+     */
+    private RefineListener.RateSearch searchRate(Set<String> all, Clock clock) {
+        int steps = engine.rateSearch() == RateSearch.AUTO
+                ? (int) Math.max(RateSearch.MIN_STEPS, Math.min(RateSearch.MAX_AUTO_STEPS, setup.maxSteps() / 5)) : engine.rateSearch();
+        double start = clock.trainSeconds();
+        List<Batch> held = new ArrayList<>();
+        for (int i = 0; i < RateSearch.HELD_BATCHES; i++) {
+            held.add(batches.next(0));
+        }
+        List<Double> tried = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        double lowest = heldLoss(held);
+        double lowestRate = 0;
+        for (int i = 0; i < steps; i++) {
+            double base = engine.baseRate() * RateSearch.LOW * Math.pow(RateSearch.GROWTH, i);
+            // A new controller, asked for step 0 of a one-step run, gives the rates it starts a run with, warm-up done.
+            Map<String, ModuleState> states = new LinkedHashMap<>();
+            status.values().forEach(s -> states.put(s.module.name(),
+                    new ModuleState(s.module.name(), s.elements, s.fresh, 0, 0, s.importance, 1, null)));
+            Map<String, Double> plan = plannedRates(strategies.controller(), states, 0, new LearningRateController.RunInfo(base, 1));
+            StepResult result = session.step(batches.next(0), new StepPlan(all, plan));
+            double loss = result.applied() ? heldLoss(held) : Double.NaN;
+            if (!Double.isFinite(loss)) {
+                break;
+            }
+            tried.add(base);
+            losses.add(loss);
+            if (loss > RateSearch.GIVE_UP * lowest) {
+                break;
+            }
+            if (loss < lowest) {
+                lowest = loss;
+                lowestRate = base;
+            }
+        }
+        session.rollback(all);
+        if (lowestRate == 0) { // already the first step made things worse
+            lowestRate = engine.baseRate() * RateSearch.LOW / RateSearch.GROWTH;
+        }
+        double chosen = lowestRate / engine.rateSearchDivisor();
+        return new RefineListener.RateSearch(engine.baseRate(), List.copyOf(tried), List.copyOf(losses), chosen, clock.trainSeconds() - start);
+    }
+
+    private double heldLoss(List<Batch> held) {
+        double sum = 0;
+        for (Batch b : held) {
+            sum += session.evaluate(b).loss();
+        }
+        return sum / held.size();
+    }
+
+    /** The range test's constants. */
+    private static final class RateSearch {
+        static final int AUTO = -1;
+        static final int MIN_STEPS = 8;
+        static final int MAX_AUTO_STEPS = 30;
+        static final int HELD_BATCHES = 2;
+        static final double LOW = 0.01;
+        static final double GROWTH = 2;
+        static final double GIVE_UP = 1.5;
+        static final double DIVISOR = 10;
     }
 
     /**
@@ -697,6 +809,13 @@ public final class Refiner implements AutoCloseable {
             public void stepped(Step event) {
                 synchronized (monitor) {
                     l.stepped(event);
+                }
+            }
+
+            @Override
+            public void searched(RateSearch event) {
+                synchronized (monitor) {
+                    l.searched(event);
                 }
             }
 

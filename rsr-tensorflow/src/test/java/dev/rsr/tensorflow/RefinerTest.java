@@ -127,6 +127,44 @@ class RefinerTest {
         assertArrayEquals(weights[0], weights[1]);
     }
 
+    @ParameterizedTest(name = "configured base rate {0}")
+    @ValueSource(doubles = {1e-6, 9.0})
+    void theRateSearchMovesAFarOffBaseRateTowardsOneThatTrainsAndLeavesNoTrace(double configured) {
+        ModelGraph model = MLP.build();
+        List<RefineListener.RateSearch> searches = new ArrayList<>();
+        List<Map<String, float[]>> afterSearch = new ArrayList<>();
+        RefineConfig config = RefineConfig.method("rsr").with(Map.of("workers", "1", "base_rate", Double.toString(configured),
+                "rate_search", "30"));
+        Refiner.Summary summary;
+        try (Refiner r = new Refiner(model, new TensorFlowTrainingBackend(), PLUGINS, config, setup(100), batches())) {
+            summary = r.run(RefinerTest::score, new RefineListener() {
+                @Override
+                public void searched(RateSearch event) {
+                    searches.add(event);
+                    Map<String, float[]> values = new HashMap<>();
+                    r.session().export().graph().initializers().forEach((name, t) -> values.put(name, t.floats()));
+                    afterSearch.add(values);
+                }
+            });
+            assertEquals(Double.toString(searches.get(0).chosenRate()), r.resolvedSettings().get("base_rate"));
+        }
+        assertEquals(1, searches.size());
+        RefineListener.RateSearch search = searches.get(0);
+        assertEquals(configured, search.configuredRate());
+        assertEquals(search.rates().size(), search.losses().size());
+        // Far too low: the loss falls fastest far above it. Far too high: the first steps already blow up.
+        if (configured < 1e-3) {
+            assertTrue(search.chosenRate() > 10 * configured, "chose " + search.chosenRate());
+            assertTrue(search.rates().size() >= 8, "tried " + search.rates());
+        } else {
+            assertTrue(search.chosenRate() < configured / 10, "chose " + search.chosenRate());
+        }
+        // Rolled back: the run starts from the model as given.
+        model.graph().initializers().forEach((name, t) -> assertArrayEquals(t.floats(), afterSearch.get(0).get(name), name));
+        assertTrue(summary.evalAccuracy() > 0.9, "trains at the chosen rate: " + summary.evalAccuracy());
+        assertEquals(100, summary.steps(), "the search's steps are not the run's");
+    }
+
     @Test
     void twoWorkersRefineDisjointModulesOfOneModel() {
         List<RefineListener.Step> steps = new ArrayList<>();
