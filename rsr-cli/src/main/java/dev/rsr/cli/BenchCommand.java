@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {"Benchmarks, measured side by side in one run.",
         "Without a subcommand: refinement methods compared on one task (--train, --eval, a starting model and --methods), "
                 + "one after another on identical data, seeds and budgets, written to DIR/bench.json."},
-        subcommands = {BenchCommand.Inference.class, BenchCommand.Training.class})
+        subcommands = {BenchCommand.Inference.class, BenchCommand.Training.class, ServingBench.class})
 final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -78,6 +78,33 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    /**
+     * How long a benchmark measures each setting (a batch size, a number of clients), after an
+     * unmeasured warm-up: the options the benchmarks share. Each command gives its own defaults.
+     */
+    static final class Timing {
+        @Range(min = 0.01, max = 86400)
+        @Option(names = "--seconds", description = "Measured time per setting (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Range(min = 0, max = 86400)
+        @Option(names = "--warmup-seconds", description = "Unmeasured time per setting first (default: ${DEFAULT-VALUE}).")
+        double warmupSeconds;
+
+        Timing(double seconds, double warmupSeconds) {
+            this.seconds = seconds;
+            this.warmupSeconds = warmupSeconds;
+        }
+    }
+
+    /**
+     * The {@code q} quantile (0 to 1) of ascending {@code sorted} values by the nearest-rank rule
+     * (the median of 1..4 is 2); NaN for no values.
+     */
+    static double percentile(double[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1))];
+    }
+
     @Override
     public Integer call() throws Exception {
         task.requireOptions(spec.commandLine());
@@ -114,13 +141,8 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--sequence", defaultValue = "64", description = "Length of symbolic non-batch dimensions (default: ${DEFAULT-VALUE}).")
         int sequence;
 
-        @Range(min = 0.01, max = 86400)
-        @Option(names = "--seconds", defaultValue = "5", description = "Measured time per batch size (default: ${DEFAULT-VALUE}).")
-        double seconds;
-
-        @Range(min = 0, max = 86400)
-        @Option(names = "--warmup-seconds", defaultValue = "2", description = "Unmeasured time per batch size first (default: ${DEFAULT-VALUE}).")
-        double warmupSeconds;
+        @picocli.CommandLine.Mixin
+        Timing timing = new Timing(5, 2);
 
         @Option(names = "--backends", split = ",", defaultValue = "onnxruntime,tensorflow",
                 description = "Inference backends, measured one after the other in this run (default: ${DEFAULT-VALUE}).")
@@ -150,12 +172,12 @@ final class BenchCommand implements Callable<Integer> {
                 try (Predictor predictor = pluginOptions.plugins().get(InferenceBackend.class, backend).open(model, options)) {
                     for (int batch : batchSizes) {
                         Map<String, TensorData> feeds = RandomInputs.make(model, batch, sequence, 1);
-                        measure(predictor, feeds, warmupSeconds);
-                        double[] ms = measure(predictor, feeds, seconds);
+                        measure(predictor, feeds, timing.warmupSeconds);
+                        double[] ms = measure(predictor, feeds, timing.seconds);
                         double total = Arrays.stream(ms).sum() / 1000;
                         Arrays.sort(ms);
                         out.printf("%-12s %6d %14.1f %12.3f %12.3f %12.3f %8d%n", backend, batch, batch * ms.length / total,
-                                ms[ms.length / 2], ms[(int) (ms.length * 0.9)], ms[0], ms.length);
+                                percentile(ms, 0.5), percentile(ms, 0.9), ms[0], ms.length);
                         out.flush();
                     }
                 }
@@ -260,7 +282,7 @@ final class BenchCommand implements Callable<Integer> {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             Arrays.sort(ms);
-            return ms[steps / 2];
+            return percentile(ms, 0.5);
         }
 
         /**

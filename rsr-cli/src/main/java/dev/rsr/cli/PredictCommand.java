@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rsr.engine.Classification;
-import dev.rsr.engine.TextBatches;
 import dev.rsr.engine.TextTask;
 import dev.rsr.error.DataException;
 import dev.rsr.error.RsrException;
@@ -16,7 +14,8 @@ import dev.rsr.io.Utf8Lines;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
 import dev.rsr.ir.ValueInfo;
-import dev.rsr.zoo.TextClassifier;
+import dev.rsr.serve.JsonTensors;
+import dev.rsr.serve.TextClassification;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -69,6 +68,8 @@ final class PredictCommand implements Callable<Integer> {
 
     /** The task (tokenizer, labels) the model carries, if any: then lines may be {"text": ...}. */
     private TextTask task;
+    /** How that task turns texts into inputs and outputs into labels; null without a task. */
+    private TextClassification text;
 
     @Override
     public Integer call() {
@@ -77,6 +78,7 @@ final class PredictCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long[] count = {0};
         try (Predictor predictor = serving.open(graph)) {
+            text = task == null ? null : new TextClassification(task, predictor.inputs());
             boolean batched = predictor.inputs().stream()
                     .allMatch(v -> v.shape().hasRank() && v.shape().rank() > 0 && !v.shape().dim(0).isFixed());
             AtomicFiles.write(output, out -> count[0] = run(predictor, batched, out));
@@ -133,7 +135,7 @@ final class PredictCommand implements Callable<Integer> {
             if (!node.get("text").isTextual() || node.size() != 1) {
                 throw new DataException(where + ": a raw-text line is {\"text\": \"...\"} and nothing else");
             }
-            return new Example(lineNo, Map.of(), task.tokenizer().encode(node.get("text").asText(), task.maxLength()));
+            return new Example(lineNo, Map.of(), text.encode(node.get("text").asText()));
         }
         Map<String, TensorData> inputs = new LinkedHashMap<>();
         for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
@@ -178,11 +180,7 @@ final class PredictCommand implements Callable<Integer> {
     private int flush(Predictor predictor, boolean batched, List<Example> pending, JsonGenerator gen) throws IOException {
         Map<String, TensorData> feeds = new LinkedHashMap<>();
         if (pending.get(0).fromText()) {
-            List<long[]> ids = pending.stream().map(Example::tokenIds).toList();
-            int[] all = java.util.stream.IntStream.range(0, ids.size()).toArray();
-            TextBatches.Layout layout = new TextBatches.Layout(task.tokenizer().padId(),
-                    predictor.inputs().stream().anyMatch(v -> v.name().equals(TextBatches.TOKEN_TYPE_IDS)));
-            feeds.putAll(TextBatches.batch(new TextTask.EncodedExamples(ids, new long[ids.size()], 0), all, layout).inputs());
+            feeds.putAll(text.feeds(pending.stream().map(Example::tokenIds).toList()));
         }
         for (String name : pending.get(0).inputs().keySet()) {
             feeds.put(name, batched ? JsonTensors.stack(pending.stream().map(e -> e.inputs().get(name)).toList())
@@ -196,12 +194,12 @@ final class PredictCommand implements Callable<Integer> {
             throw new DataException(input + (first == last ? " line " + first : " lines " + first + "-" + last) + ": "
                     + e.getMessage(), e);
         }
-        int[] predicted = task != null && outputs.containsKey(TextClassifier.LOGITS)
-                ? Classification.argmax(outputs.get(TextClassifier.LOGITS)) : null;
+        List<TextClassification.Prediction> predicted = text != null && TextClassification.producesLogits(predictor.outputs())
+                ? text.predictions(outputs) : null;
         for (int i = 0; i < pending.size(); i++) {
             gen.writeStartObject();
             if (predicted != null) {
-                gen.writeStringField("label", task.labels().get(predicted[i]));
+                gen.writeStringField("label", predicted.get(i).label());
             }
             for (Map.Entry<String, TensorData> e : outputs.entrySet()) {
                 gen.writeFieldName(e.getKey());

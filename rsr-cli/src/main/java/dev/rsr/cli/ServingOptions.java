@@ -29,7 +29,11 @@ final class ServingOptions {
     }
 
     Predictor open(ModelGraph model) {
-        return pluginOptions.plugins().get(InferenceBackend.class, backend).open(model, inferenceOptions());
+        return backend().open(model, inferenceOptions());
+    }
+
+    InferenceBackend backend() {
+        return pluginOptions.plugins().get(InferenceBackend.class, backend);
     }
 
     static ModelGraph read(Path file) {

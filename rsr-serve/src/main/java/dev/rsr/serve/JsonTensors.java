@@ -1,4 +1,4 @@
-package dev.rsr.cli;
+package dev.rsr.serve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,13 +12,16 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Nested JSON arrays ⇄ {@link TensorData}, and stacking examples into batches and back. */
-final class JsonTensors {
+/**
+ * Nested JSON arrays ⇄ {@link TensorData}, and stacking examples into batches and back: the one
+ * JSON tensor reader and writer of {@code rsr predict} and {@code rsr serve}.
+ */
+public final class JsonTensors {
     private JsonTensors() {
     }
 
     /** Parses a (possibly nested) JSON array or a number as a tensor of {@code type}. */
-    static TensorData parse(JsonNode node, DataType type, String input) {
+    public static TensorData parse(JsonNode node, DataType type, String input) {
         List<Long> dims = new ArrayList<>();
         for (JsonNode n = node; n.isArray(); n = n.get(0)) {
             dims.add((long) n.size());
@@ -50,8 +53,8 @@ final class JsonTensors {
         }
         String where = input + path;
         switch (type) {
-            case FLOAT -> out.putFloat((float) number(node, where, type).doubleValue());
-            case DOUBLE -> out.putDouble(number(node, where, type).doubleValue());
+            case FLOAT -> out.putFloat((float) finite(node, where, type, Float.MAX_VALUE));
+            case DOUBLE -> out.putDouble(finite(node, where, type, Double.MAX_VALUE));
             case INT64 -> out.putLong(integral(node, where, type, Long.MIN_VALUE, Long.MAX_VALUE));
             case INT32 -> out.putInt((int) integral(node, where, type, Integer.MIN_VALUE, Integer.MAX_VALUE));
             case BOOL -> {
@@ -65,11 +68,19 @@ final class JsonTensors {
         }
     }
 
-    private static Number number(JsonNode node, String where, DataType type) {
+    /**
+     * A number within {@code [-max, max]}: JSON has no infinity, so a value past the type's range
+     * (1e39 for float, 1e400 for double) is a mistake, not a request to compute with infinity.
+     */
+    private static double finite(JsonNode node, String where, DataType type, double max) {
         if (!node.isNumber()) {
             throw new DataException(where + " must be a number (" + type.onnxName() + ") but is " + describe(node));
         }
-        return node.numberValue();
+        double v = node.doubleValue();
+        if (!(Math.abs(v) <= max)) {
+            throw new DataException(where + " is " + describe(node) + ", outside the range of " + type.onnxName());
+        }
+        return v;
     }
 
     private static long integral(JsonNode node, String where, DataType type, long min, long max) {
@@ -86,7 +97,7 @@ final class JsonTensors {
     }
 
     /** Stacks same-shaped examples along a new leading batch dimension. */
-    static TensorData stack(List<TensorData> examples) {
+    public static TensorData stack(List<TensorData> examples) {
         TensorData first = examples.get(0);
         long[] one = first.shape();
         long[] shape = new long[one.length + 1];
@@ -101,7 +112,7 @@ final class JsonTensors {
     }
 
     /** Writes example {@code index} of a batched tensor (its leading dimension) as nested JSON arrays. */
-    static void writeExample(JsonGenerator gen, TensorData batch, int index) throws IOException {
+    public static void writeExample(JsonGenerator gen, TensorData batch, int index) throws IOException {
         long[] shape = batch.shape();
         if (shape.length == 0 || index >= shape[0]) {
             throw new DataException("output " + batch + " has no batch entry " + index);
@@ -112,8 +123,20 @@ final class JsonTensors {
     }
 
     /** Writes a whole tensor as nested JSON arrays. */
-    static void write(JsonGenerator gen, TensorData t) throws IOException {
+    public static void write(JsonGenerator gen, TensorData t) throws IOException {
         writeNested(gen, t, t.shape(), 0, 0);
+    }
+
+    /**
+     * Writes {@code count} elements of {@code t} from element {@code first} as one flat JSON array
+     * (row-major), as the Open Inference Protocol sends tensor data.
+     */
+    public static void writeFlat(JsonGenerator gen, TensorData t, int first, int count) throws IOException {
+        gen.writeStartArray();
+        for (int i = first; i < first + count; i++) {
+            writeElement(gen, t, i);
+        }
+        gen.writeEndArray();
     }
 
     private static int writeNested(JsonGenerator gen, TensorData t, long[] shape, int depth, int offset) throws IOException {
@@ -142,7 +165,7 @@ final class JsonTensors {
     }
 
     /** The declared shape of one example: the declared shape without its batch dimension. */
-    static Shape exampleShape(Shape declared) {
+    public static Shape exampleShape(Shape declared) {
         return declared.hasRank() ? Shape.of(declared.dims().subList(1, declared.rank())) : declared;
     }
 }
