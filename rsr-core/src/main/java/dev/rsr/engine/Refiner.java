@@ -260,7 +260,7 @@ public final class Refiner implements AutoCloseable {
         this.model = model;
         this.setup = setup;
         this.batches = batches;
-        this.strategies = new Strategies(plugins, config);
+        this.strategies = new Strategies(plugins, config.forStart(setup.pretrained()));
         Settings engineSettings = config.engineSettings();
         this.engine = EngineSettings.read(engineSettings, setup.pretrained());
         engineSettings.check();

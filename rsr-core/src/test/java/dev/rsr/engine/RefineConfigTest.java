@@ -1,0 +1,41 @@
+package dev.rsr.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Presets, overrides, and the defaults that depend on whether the model starts pretrained. */
+class RefineConfigTest {
+
+    @Test
+    void fromRandomWeightsRsrAlwaysUpdatesTheEmbeddingsAndHead() {
+        RefineConfig rsr = RefineConfig.method("rsr");
+        assertEquals("first,last", rsr.forStart(false).values().get("selector.always"));
+        assertFalse(rsr.forStart(true).values().containsKey("selector.always"), "pretrained: the ants choose freely");
+        assertEquals(rsr.values(), rsr.forStart(true).values());
+    }
+
+    @Test
+    void theUsersSettingWinsOverAStartDependentDefault() {
+        RefineConfig own = RefineConfig.method("rsr").with("selector.always", "last");
+        assertEquals("last", own.forStart(false).values().get("selector.always"));
+        // Another selector does not take the ants' fields.
+        RefineConfig topK = RefineConfig.method("rsr").with(Map.of("selector", "top-k"));
+        assertFalse(topK.forStart(false).values().containsKey("selector.always"));
+        // Other settings changed leave the default in place.
+        RefineConfig dense = RefineConfig.method("rsr").with("mask.density", "0.3");
+        assertEquals("first,last", dense.forStart(false).values().get("selector.always"));
+        assertEquals("0.3", dense.forStart(false).values().get("mask.density"));
+    }
+
+    @Test
+    void presetsWithoutStartDependentDefaultsAreUnchanged() {
+        for (String method : RefineConfig.METHODS) {
+            if (!method.equals("rsr")) {
+                assertEquals(RefineConfig.method(method).values(), RefineConfig.method(method).forStart(false).values(), method);
+            }
+        }
+    }
+}
