@@ -57,6 +57,8 @@ public final class ModelServer implements AutoCloseable {
     private final Javalin app;
     /** Requests to infer or classify that have started and not yet been answered. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** After the drain timeout, how long the requests cut off get to have their 503 written. */
+    private static final java.time.Duration ANSWER_GRACE = java.time.Duration.ofSeconds(2);
     private volatile boolean draining;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -382,6 +384,17 @@ public final class ModelServer implements AutoCloseable {
             // the queues are empty, and after a timeout they are refused at once.
             long left = remainingMillis(deadline, clock.getAsLong());
             models.values().forEach(m -> m.batcher.close(left));
+            // The requests just cut off are being answered 503; give them a moment to be written
+            // before the connections close (real time: past the deadline nothing else waits).
+            long grace = System.nanoTime() + ANSWER_GRACE.toNanos();
+            while (inFlight.get() > 0 && System.nanoTime() - grace < 0) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             try {
                 app.stop();
             } catch (RuntimeException e) {

@@ -528,8 +528,14 @@ class ModelServerTest {
             assertTrue(stuck.interrupted.await(60, TimeUnit.SECONDS), "close() did not stop the stuck model call after the drain timeout");
             closed.get(60, TimeUnit.SECONDS);
             assertTrue(stuck.closed.get(), "the model's session was not closed");
-            Http.Response r = answer.get(60, TimeUnit.SECONDS);
-            assertEquals(503, r.status(), r.body());
+            // Past the drain timeout the server promises no answer: the request cut off gets its 503
+            // when it is written before the connection closes, else the connection just closes.
+            try {
+                Http.Response r = answer.get(60, TimeUnit.SECONDS);
+                assertEquals(503, r.status(), r.body());
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertTrue(e.getCause() instanceof java.io.IOException, "neither a 503 nor a closed connection: " + e.getCause());
+            }
         } finally {
             stuck.gate.release(1000);
             s.close();
