@@ -78,6 +78,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--report", description = "After the bench, also write report.html and its PNG charts into --out (as rsr report DIR does).")
+    boolean report;
+
     /**
      * How long a benchmark measures each setting (a batch size, a number of clients), after an
      * unmeasured warm-up: the options the benchmarks share. Each command gives its own defaults.
@@ -111,8 +114,26 @@ final class BenchCommand implements Callable<Integer> {
         if (out == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: --out");
         }
-        return MethodsBench.run(task, methodOptions, pluginOptions, methods, repeats, out, maxSteps, batch, evalEvery, seed, target, threads,
-                spec.commandLine().getOut(), spec.commandLine().getErr());
+        int code = MethodsBench.run(task, methodOptions, pluginOptions, methods, repeats, out, maxSteps, batch, evalEvery, seed, target,
+                threads, spec.commandLine().getOut(), spec.commandLine().getErr());
+        if (code == 0 && report) {
+            List<Path> written = HtmlReport.write(HtmlReport.load(out), out, modelDescription());
+            spec.commandLine().getErr().printf("wrote %s and %d charts%n", written.get(written.size() - 1), written.size() - 1);
+            spec.commandLine().getErr().flush();
+        }
+        return code;
+    }
+
+    /** The starting model as the options name it, for the report's header. */
+    private String modelDescription() {
+        TaskOptions.Base base = task.base;
+        if (base.model != null) {
+            return base.model.getFileName() + (task.reinit ? " (re-initialized)" : "");
+        }
+        if (base.pretrained != null) {
+            return "pretrained " + base.pretrained + (task.reinit ? " (re-initialized)" : "");
+        }
+        return "zoo " + base.zoo + " (dim " + task.dim + ", layers " + task.layers + ", heads " + task.heads + ")";
     }
 
     @Command(name = "inference", mixinStandardHelpOptions = true,

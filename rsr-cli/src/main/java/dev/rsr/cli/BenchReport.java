@@ -56,6 +56,8 @@ final class BenchReport {
             m.put("repeat", r.repeat());
             m.put("seed", r.seed());
             m.putAll(FinetuneCommand.metricsJson(r.metrics()));
+            // The metrics name the preset ("rsr"); the run is the variant ("rsr{booster=none}"), as in the summary.
+            m.put("method", r.method());
             m.put("target_accuracy", targetAccuracy.get(r.repeat()));
             m.put("time_to_target_seconds", timeToTarget.get(r));
             out.add(m);
@@ -79,12 +81,37 @@ final class BenchReport {
         return out;
     }
 
-    private List<MethodsBench.Run> runsOf(String method) {
+    /** The runs, in bench order. */
+    List<MethodsBench.Run> runs() {
+        return runs;
+    }
+
+    /** The methods, in bench order. */
+    List<String> methods() {
+        return methods;
+    }
+
+    /** The fraction of full's best accuracy that counts as reaching the target. */
+    double target() {
+        return target;
+    }
+
+    /** When a run first reached its target accuracy, in training seconds; null if it never did or no full run shares its seed. */
+    Double timeToTarget(MethodsBench.Run run) {
+        return timeToTarget.get(run);
+    }
+
+    /** The target accuracy of a repeat: target × the best accuracy of full with that seed; null without a full run. */
+    Double targetAccuracy(int repeat) {
+        return targetAccuracy.get(repeat);
+    }
+
+    List<MethodsBench.Run> runsOf(String method) {
         return runs.stream().filter(r -> r.method().equals(method)).toList();
     }
 
     /** {mean, std, n} over the runs of a method where the measure exists; null when none has it. */
-    private Map<String, Object> stats(String method, java.util.function.Function<MethodsBench.Run, Double> measure) {
+    Map<String, Object> stats(String method, java.util.function.Function<MethodsBench.Run, Double> measure) {
         List<Double> xs = runsOf(method).stream().map(measure).filter(java.util.Objects::nonNull).toList();
         if (xs.isEmpty()) {
             return null;
@@ -113,8 +140,9 @@ final class BenchReport {
         out.flush();
     }
 
+    /** "mean ± std" of a {@link #stats} result scaled and formatted; "-" for none. */
     @SuppressWarnings("unchecked")
-    private static String cell(Object stats, double scale, String format) {
+    static String cell(Object stats, double scale, String format) {
         if (stats == null) {
             return "-";
         }

@@ -82,7 +82,7 @@ final class MethodsBench {
                 FineTuner.Result result = new FineTuner(backend, plugins, threads).run(prepared.start(), prepared.task(), prepared.data(),
                         config, new ProgressPrinter(err, v.label()));
                 runs.add(new Run(v.label(), r, runSeed, result.metrics()));
-                Path metricsFile = out.resolve(fileName(v.label()) + "-" + r + ".metrics.json");
+                Path metricsFile = out.resolve(metricsFileName(v.label(), r));
                 AtomicFiles.write(metricsFile, s -> s.write(FinetuneCommand.JSON.writeValueAsBytes(FinetuneCommand.metricsJson(result.metrics()))));
             }
         }
@@ -101,8 +101,9 @@ final class MethodsBench {
         return 0;
     }
 
-    private static String fileName(String label) {
-        return label.replaceAll("[^A-Za-z0-9._=-]+", "_");
+    /** The metrics file of one run of a method (its label made safe as a file name), which the report reads back. */
+    static String metricsFileName(String label, int repeat) {
+        return label.replaceAll("[^A-Za-z0-9._=-]+", "_") + "-" + repeat + ".metrics.json";
     }
 
     private static Map<String, Object> machine() {

@@ -97,6 +97,8 @@ class HostileInputTest {
                 "--wordnet-dir", in + "wordnet", "--fortunes-dir", in + "fortunes"));
         BASE.put("demo", List.of("demo", "--dir", out + "demo", "--steps", "1"));
         BASE.put("plugins", List.of("plugins", "--plugins", in + "plugins"));
+        ReportCommandTest.writeBench(Files.createDirectories(fixtures.resolve("bench")));
+        BASE.put("report", List.of("report", in + "bench", "--out", out + "report"));
         // Only ever run with a bad option (numbers out of range, bad paths): a valid one would serve until stopped.
         BASE.put("serve", List.of("serve", "--model", in + "classifier.onnx", "--port", "0"));
         BASE.put("bench serving", List.of("bench", "serving", "--model", in + "classifier.onnx", "--seconds", "0.1",
