@@ -23,12 +23,13 @@ import picocli.CommandLine.Option;
 
 /**
  * The end-to-end tour on built-in defaults, through the same commands a user runs: a generated
- * text task, fine-tuning a zoo transformer with TensorFlow, the exported ONNX model inspected, and
- * predictions served by ONNX Runtime.
+ * text task, RSR against full fine-tuning on it with a report, refining a zoo transformer with
+ * RSR on TensorFlow, the exported ONNX model inspected, predictions by ONNX Runtime, and the model
+ * served over HTTP.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the end-to-end tour on built-in defaults: generated task -> fine-tune with TensorFlow -> "
-                + "ONNX file -> inspect -> predict with ONNX Runtime.")
+        description = "Run the end-to-end tour on built-in defaults: generated task -> RSR against full fine-tuning, with a "
+                + "report -> refine with RSR on TensorFlow -> ONNX file -> inspect -> predict with ONNX Runtime -> serve over HTTP.")
 final class DemoCommand implements Callable<Integer> {
     @PathRole(PathRole.Kind.OUTPUT_DIR)
     @Option(names = "--dir", defaultValue = "rsr-demo", description = "Where the demo writes its files (default: ${DEFAULT-VALUE}).")
@@ -56,15 +57,20 @@ final class DemoCommand implements Callable<Integer> {
         AtomicFiles.write(eval, SyntheticTasks.toTsv(evalExamples).getBytes(StandardCharsets.UTF_8));
         out.printf("wrote %s (2000 examples) and %s (400)%n", train, eval);
 
-        step(out, 2, "fine-tune the zoo text classifier with TensorFlow (method full) and export it as ONNX");
-        run("finetune", "--zoo", "text-classifier", "--train", train.toString(), "--eval", eval.toString(), "--method", "full",
+        step(out, 2, "RSR against full fine-tuning on it, same data, seed and steps (rsr bench), with a report and charts");
+        Path bench = dir.resolve("bench");
+        run("bench", "--zoo", "text-classifier", "--train", train.toString(), "--eval", eval.toString(), "--methods", "full,rsr",
+                "--repeats", "1", "--max-steps", Integer.toString(steps), "--eval-every", "25", "--out", bench.toString(), "--report");
+
+        step(out, 3, "refine the zoo text classifier with RSR (TensorFlow) and export it as ONNX, checked against ONNX Runtime");
+        run("finetune", "--zoo", "text-classifier", "--train", train.toString(), "--eval", eval.toString(), "--method", "rsr",
                 "--out", model.toString(), "--metrics", dir.resolve("metrics.json").toString(), "--max-steps", Integer.toString(steps),
                 "--eval-every", "100");
 
-        step(out, 3, "inspect the exported model");
+        step(out, 4, "inspect the exported model");
         run("inspect", model.toString());
 
-        step(out, 4, "serve it with ONNX Runtime: token ids from the model's own tokenizer -> rsr predict");
+        step(out, 5, "predict with ONNX Runtime: token ids from the model's own tokenizer -> rsr predict");
         TextTask task = TextTask.fromModel(OnnxFormat.read(model), model.toString()).orElseThrow();
         List<TextExample> shown = evalExamples.subList(0, 8);
         writeExamples(input, shown, task);
@@ -77,7 +83,13 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("  %-42s -> %-8s (p=%.3f; true: %s)%n", '"' + shown.get(i).text() + '"', task.labels().get(best),
                     p.get(best).asDouble(), shown.get(i).label());
         }
-        out.printf("%ndone. Files are in %s. Next: ./rsr bench inference --model %s%n", dir, model);
+
+        step(out, 6, "serve it over HTTP (Open Inference Protocol) to concurrent clients, against rsr predict (rsr bench serving)");
+        run("bench", "serving", "--model", model.toString(), "--clients", "1,8", "--seconds", "2", "--warmup-seconds", "1",
+                "--examples", "1024");
+
+        out.printf("%ndone. Files are in %s; the comparison's report: %s. Next: ./rsr serve --model %s%n", dir,
+                bench.resolve("report.html"), model);
         out.flush();
         return 0;
     }
