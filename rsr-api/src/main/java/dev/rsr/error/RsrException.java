@@ -7,10 +7,21 @@ package dev.rsr.error;
  * <p>Messages name the culprit (file, line, field, node, plugin) and, where there is one, the fix.
  */
 public class RsrException extends RuntimeException {
+    /**
+     * An exception with a message that names what failed.
+     *
+     * @param message what failed and, where there is one, the fix
+     */
     public RsrException(String message) {
         super(message);
     }
 
+    /**
+     * An exception caused by another failure, kept as the cause.
+     *
+     * @param message what failed and, where there is one, the fix
+     * @param cause   the underlying failure
+     */
     public RsrException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -18,6 +18,13 @@ public abstract class AbstractPredictor implements Predictor {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
+    /**
+     * A predictor for a model with these inputs and outputs; both lists are copied.
+     *
+     * @param modelName the model's name, used in error messages
+     * @param inputs    the inputs a caller must feed
+     * @param outputs   the outputs the model produces
+     */
     protected AbstractPredictor(String modelName, List<ValueInfo> inputs, List<ValueInfo> outputs) {
         this.modelName = modelName;
         this.inputs = List.copyOf(inputs);
@@ -34,6 +41,11 @@ public abstract class AbstractPredictor implements Predictor {
         return outputs;
     }
 
+    /**
+     * The model's name, for messages.
+     *
+     * @return the name given to the constructor
+     */
     protected final String modelName() {
         return modelName;
     }
@@ -52,7 +64,12 @@ public abstract class AbstractPredictor implements Predictor {
         }
     }
 
-    /** Runs checked inputs; called concurrently; must close every native tensor it creates. */
+    /**
+     * Runs checked inputs; called concurrently; must close every native tensor it creates.
+     *
+     * @param feeds the inputs, already checked against {@link #inputs()}
+     * @return every declared output, by name, in declaration order
+     */
     protected abstract Map<String, TensorData> run(Map<String, TensorData> feeds);
 
     /** Frees the native resources; called once, with no prediction running. Must not throw. */

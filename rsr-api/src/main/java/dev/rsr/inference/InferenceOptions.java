@@ -14,8 +14,25 @@ import java.util.List;
 public record InferenceOptions(int intraOpThreads, int interOpThreads, GraphOptimization optimization) {
 
     /** Graph rewriting levels, as ONNX Runtime names them. */
-    public enum GraphOptimization { NONE, BASIC, EXTENDED, ALL }
+    public enum GraphOptimization {
+        /** No rewriting: the graph runs as given. */
+        NONE,
+        /** Semantics-preserving rewrites such as constant folding and removing redundant nodes. */
+        BASIC,
+        /** {@link #BASIC} plus fusions of common node patterns. */
+        EXTENDED,
+        /** Every rewrite the backend has, including layout changes. */
+        ALL
+    }
 
+    /**
+     * Checks every field at once.
+     *
+     * @param intraOpThreads threads inside one op; 0 lets the backend choose (all cores)
+     * @param interOpThreads threads across independent ops; 0 lets the backend choose
+     * @param optimization   how much the backend may rewrite the graph before running it
+     * @throws ConfigurationException listing every invalid field
+     */
     public InferenceOptions {
         List<String> problems = new ArrayList<>();
         if (intraOpThreads < 0) {
@@ -32,7 +49,11 @@ public record InferenceOptions(int intraOpThreads, int interOpThreads, GraphOpti
         }
     }
 
-    /** Backend-chosen thread counts, all graph optimizations. */
+    /**
+     * Backend-chosen thread counts, all graph optimizations.
+     *
+     * @return the default options
+     */
     public static InferenceOptions defaults() {
         return new InferenceOptions(0, 0, GraphOptimization.ALL);
     }

@@ -27,6 +27,12 @@ public final class AtomicFiles {
     /** What fills the file. */
     @FunctionalInterface
     public interface Writer {
+        /**
+         * Writes the whole content. Flushing and closing are left to {@link AtomicFiles}.
+         *
+         * @param out the stream into the temporary file
+         * @throws IOException when writing fails; the target is then left untouched
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -35,6 +41,11 @@ public final class AtomicFiles {
      * new content and the link stays); an existing target that is not a regular file (a
      * directory, a device, a FIFO) is refused rather than replaced. Failures name the file and
      * the operating system's reason.
+     *
+     * @param target the file to write; missing parent directories are created
+     * @param writer what fills the file
+     * @throws DataException when the target or its directory cannot hold a regular file
+     * @throws java.io.UncheckedIOException when the write fails, naming the file and the reason
      */
     public static void write(Path target, Writer writer) {
         Path absolute = destination(target);
@@ -76,6 +87,10 @@ public final class AtomicFiles {
      * Where the bytes for {@code target} go: the file itself, or the file its chain of symbolic
      * links ends at (created if the last link dangles, as a shell redirection would). Refuses an
      * existing directory or special file.
+     *
+     * @param target the path a caller asked to write
+     * @return the absolute path whose content a write replaces
+     * @throws DataException for an existing directory or special file, or a loop of links
      */
     public static Path destination(Path target) {
         Path path = target.toAbsolutePath();
@@ -139,6 +154,12 @@ public final class AtomicFiles {
         Files.setPosixFilePermissions(tmp, permissions);
     }
 
+    /**
+     * Writes {@code content} to {@code target} atomically, as {@link #write(Path, Writer)} does.
+     *
+     * @param target  the file to write
+     * @param content the whole new content
+     */
     public static void write(Path target, byte[] content) {
         write(target, out -> out.write(content));
     }

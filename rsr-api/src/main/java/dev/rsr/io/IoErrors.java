@@ -34,7 +34,12 @@ public final class IoErrors {
     private IoErrors() {
     }
 
-    /** The reason for {@code e} in a few words, without the path. */
+    /**
+     * The reason for {@code e} in a few words, without the path.
+     *
+     * @param e the failure
+     * @return the operating system's reason, e.g. "permission denied"; else the message or the exception's type
+     */
     public static String reason(IOException e) {
         if (e instanceof FileSystemException fs && fs.getReason() != null && !fs.getReason().isBlank()) {
             return fs.getReason().toLowerCase(java.util.Locale.ROOT);
@@ -48,12 +53,24 @@ public final class IoErrors {
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
-    /** "cannot read FILE: REASON", as an unchecked exception. */
+    /**
+     * "cannot read FILE: REASON", as an unchecked exception.
+     *
+     * @param file the file that could not be read
+     * @param e    the failure, kept as the cause
+     * @return the exception, for the caller to throw
+     */
     public static UncheckedIOException cannotRead(Path file, IOException e) {
         return new UncheckedIOException("cannot read " + file + ": " + reason(e), e);
     }
 
-    /** "cannot write FILE: REASON", as an unchecked exception. */
+    /**
+     * "cannot write FILE: REASON", as an unchecked exception.
+     *
+     * @param file the file that could not be written
+     * @param e    the failure, kept as the cause
+     * @return the exception, for the caller to throw
+     */
     public static UncheckedIOException cannotWrite(Path file, IOException e) {
         return new UncheckedIOException("cannot write " + file + ": " + reason(e), e);
     }
@@ -61,6 +78,9 @@ public final class IoErrors {
     /**
      * Checks that {@code file} is a readable regular file, naming what it is instead when it is
      * not: "no such file", "is a directory", "not a regular file".
+     *
+     * @param file the file about to be read
+     * @throws DataException naming the file and what is wrong with it
      */
     public static void requireReadableFile(Path file) {
         if (!Files.exists(file)) {
@@ -78,7 +98,13 @@ public final class IoErrors {
         }
     }
 
-    /** What kind of file-system object {@code file} is, in words: "a directory", "a FIFO", ... */
+    /**
+     * What kind of file-system object {@code file} is, in words: "a directory", "a FIFO", ...
+     * Links are not followed.
+     *
+     * @param file the path to describe
+     * @return the kind with its article; "a special file" when it cannot be told
+     */
     public static String kind(Path file) {
         try {
             var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

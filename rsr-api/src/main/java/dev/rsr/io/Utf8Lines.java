@@ -33,7 +33,12 @@ public final class Utf8Lines implements Closeable {
         this.in = in;
     }
 
-    /** Opens {@code file}; a missing file, a directory or an unreadable file is a {@link DataException} naming it. */
+    /**
+     * Opens {@code file}; a missing file, a directory or an unreadable file is a {@link DataException} naming it.
+     *
+     * @param file the file to read
+     * @return a reader positioned before the first line; the caller closes it
+     */
     public static Utf8Lines open(Path file) {
         IoErrors.requireReadableFile(file);
         try {
@@ -45,7 +50,12 @@ public final class Utf8Lines implements Closeable {
         }
     }
 
-    /** The next line without its ending, or null at the end of the file. */
+    /**
+     * The next line without its ending, or null at the end of the file.
+     *
+     * @return the decoded line, or null at the end
+     * @throws DataException naming the file and line when the line is not valid UTF-8
+     */
     public String next() {
         buffer.reset();
         try {
@@ -72,11 +82,16 @@ public final class Utf8Lines implements Closeable {
         }
     }
 
-    /** Number of the line last returned by {@link #next()}, counting from 1. */
+    /**
+     * Number of the line last returned by {@link #next()}, counting from 1.
+     *
+     * @return the line number; 0 before the first line
+     */
     public long lineNumber() {
         return lineNumber;
     }
 
+    /** Closes the file; never throws. */
     @Override
     public void close() {
         try {

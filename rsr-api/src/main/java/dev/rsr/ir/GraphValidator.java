@@ -17,6 +17,12 @@ public final class GraphValidator {
     private GraphValidator() {
     }
 
+    /**
+     * Every problem of {@code model}, each naming the node, value or initializer at fault.
+     *
+     * @param model the model to check
+     * @return the problems, in the order found; empty for a valid model
+     */
     public static List<String> problems(ModelGraph model) {
         List<String> problems = new ArrayList<>();
         if (!model.graph().nodes().isEmpty() && model.metadata().defaultOpset() == 0

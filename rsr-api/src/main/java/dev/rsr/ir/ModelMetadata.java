@@ -28,6 +28,19 @@ public record ModelMetadata(long irVersion, Map<String, Long> opsetImports, Stri
     /** Default-domain opset of the graphs RSR builds. */
     public static final long DEFAULT_OPSET = 17;
 
+    /**
+     * Copies every collection, keeping their order; null strings become empty.
+     *
+     * @param irVersion       ONNX IR version (8 for files RSR writes)
+     * @param opsetImports    opset version per domain; the default domain is {@code ""}
+     * @param producerName    the tool that wrote the model
+     * @param producerVersion its version
+     * @param modelVersion    the model's own version number
+     * @param docString       free text
+     * @param properties      free key/value metadata (provenance, tokenizer, ...), in order
+     * @param parameterGroups named groups of initializer names, e.g. one per layer, in order; the
+     *                        default partition of parameters into task modules
+     */
     public ModelMetadata {
         opsetImports = Collections.unmodifiableMap(new LinkedHashMap<>(opsetImports));
         producerName = Objects.requireNonNullElse(producerName, "");
@@ -39,13 +52,21 @@ public record ModelMetadata(long irVersion, Map<String, Long> opsetImports, Stri
         parameterGroups = Collections.unmodifiableMap(groups);
     }
 
-    /** Metadata for a graph built by RSR: IR 8, opset 17, no properties or groups. */
+    /**
+     * Metadata for a graph built by RSR: IR 8, opset 17, no properties or groups.
+     *
+     * @return the metadata, with producer {@code rsr} at {@link Version#CURRENT}
+     */
     public static ModelMetadata rsrDefaults() {
         return new ModelMetadata(DEFAULT_IR_VERSION, Map.of("", DEFAULT_OPSET), "rsr", Version.CURRENT, 0, "",
                 Map.of(), Map.of());
     }
 
-    /** The default-domain opset, or 0 when the model imports none. */
+    /**
+     * The default-domain opset, or 0 when the model imports none.
+     *
+     * @return the opset imported for {@code ""}, else for {@code ai.onnx}, else 0
+     */
     public long defaultOpset() {
         Long v = opsetImports.get("");
         if (v == null) {
@@ -54,6 +75,13 @@ public record ModelMetadata(long irVersion, Map<String, Long> opsetImports, Stri
         return v == null ? 0 : v;
     }
 
+    /**
+     * The same metadata with one property set, added last or replaced in place.
+     *
+     * @param key   the property name
+     * @param value its value
+     * @return new metadata; this one is unchanged
+     */
     public ModelMetadata withProperty(String key, String value) {
         Map<String, String> p = new LinkedHashMap<>(properties);
         p.put(key, value);
@@ -61,6 +89,12 @@ public record ModelMetadata(long irVersion, Map<String, Long> opsetImports, Stri
                 parameterGroups);
     }
 
+    /**
+     * The same metadata with other parameter groups.
+     *
+     * @param groups initializer names by group name, in order; they replace all existing groups
+     * @return new metadata; this one is unchanged
+     */
     public ModelMetadata withParameterGroups(Map<String, List<String>> groups) {
         return new ModelMetadata(irVersion, opsetImports, producerName, producerVersion, modelVersion, docString,
                 properties, groups);

@@ -34,7 +34,12 @@ public final class OnnxOperators {
             "TensorScatter", "TfIdfVectorizer", "ThresholdedRelu", "Tile", "TopK", "Transpose", "Trilu", "Unique",
             "Unsqueeze", "Upsample", "Where", "Xor");
 
-    /** True when {@code opType} is an operator of the default ONNX domain. */
+    /**
+     * True when {@code opType} is an operator of the default ONNX domain.
+     *
+     * @param opType an op type, e.g. {@code MatMul}; case matters
+     * @return whether ONNX defines it in any opset
+     */
     public static boolean isDefaultDomainOp(String opType) {
         return DEFAULT_DOMAIN.contains(opType);
     }

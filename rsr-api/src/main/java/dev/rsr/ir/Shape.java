@@ -15,15 +15,33 @@ public final class Shape {
         this.dims = dims;
     }
 
+    /**
+     * A shape of known rank.
+     *
+     * @param dims the dimensions, outermost first (copied)
+     * @return the shape
+     */
     public static Shape of(List<Dim> dims) {
         return new Shape(List.copyOf(dims));
     }
 
+    /**
+     * A shape of known rank.
+     *
+     * @param dims the dimensions, outermost first
+     * @return the shape
+     */
     public static Shape of(Dim... dims) {
         return new Shape(List.of(dims));
     }
 
-    /** A fully fixed shape. */
+    /**
+     * A fully fixed shape.
+     *
+     * @param sizes the sizes, outermost first, each ≥ 0
+     * @return the shape
+     * @throws IllegalArgumentException when a size is negative
+     */
     public static Shape fixed(long... sizes) {
         List<Dim> dims = new ArrayList<>(sizes.length);
         for (long s : sizes) {
@@ -32,14 +50,30 @@ public final class Shape {
         return new Shape(Collections.unmodifiableList(dims));
     }
 
+    /**
+     * A shape whose rank is not known; it accepts any tensor.
+     *
+     * @return the unknown-rank shape
+     */
     public static Shape unknownRank() {
         return UNKNOWN_RANK;
     }
 
+    /**
+     * Whether the rank is known.
+     *
+     * @return false only for {@link #unknownRank()}
+     */
     public boolean hasRank() {
         return dims != null;
     }
 
+    /**
+     * The number of dimensions.
+     *
+     * @return the rank
+     * @throws IllegalStateException when the rank is unknown
+     */
     public int rank() {
         if (dims == null) {
             throw new IllegalStateException("shape has unknown rank");
@@ -47,6 +81,12 @@ public final class Shape {
         return dims.size();
     }
 
+    /**
+     * The dimensions, outermost first.
+     *
+     * @return the dimensions, unmodifiable
+     * @throws IllegalStateException when the rank is unknown
+     */
     public List<Dim> dims() {
         if (dims == null) {
             throw new IllegalStateException("shape has unknown rank");
@@ -54,16 +94,32 @@ public final class Shape {
         return dims;
     }
 
+    /**
+     * One dimension.
+     *
+     * @param i the axis, from 0
+     * @return the dimension at {@code i}
+     * @throws IllegalStateException when the rank is unknown
+     */
     public Dim dim(int i) {
         return dims().get(i);
     }
 
-    /** True when every dimension is fixed. */
+    /**
+     * True when every dimension is fixed.
+     *
+     * @return whether the rank is known and every dimension fixed
+     */
     public boolean isFixed() {
         return dims != null && dims.stream().allMatch(Dim::isFixed);
     }
 
-    /** Null when {@code actual} fits this shape, otherwise why not (for error messages). */
+    /**
+     * Null when {@code actual} fits this shape, otherwise why not (for error messages).
+     *
+     * @param actual a concrete shape
+     * @return null, or the rank or first dimension that does not fit, with both shapes
+     */
     public String mismatch(long[] actual) {
         if (dims == null) {
             return null;
@@ -79,6 +135,12 @@ public final class Shape {
         return null;
     }
 
+    /**
+     * A concrete shape as text, e.g. {@code [2, 3]}.
+     *
+     * @param sizes the sizes
+     * @return the sizes in brackets, comma-separated
+     */
     public static String format(long[] sizes) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < sizes.length; i++) {

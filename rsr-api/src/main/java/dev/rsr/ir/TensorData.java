@@ -35,7 +35,13 @@ public final class TensorData {
         this.data = data.slice().order(ByteOrder.LITTLE_ENDIAN).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Product of the sizes; 1 for a scalar. Refuses negative sizes and tensors over 2^31 bytes. */
+    /**
+     * Product of the sizes; 1 for a scalar. Refuses negative sizes and tensors over 2^31 bytes.
+     *
+     * @param shape the sizes
+     * @return the number of elements
+     * @throws IllegalArgumentException for a negative size or a tensor too large for one host buffer
+     */
     public static long elementCount(long[] shape) {
         long count = 1;
         for (long s : shape) {
@@ -50,40 +56,96 @@ public final class TensorData {
         return count;
     }
 
-    /** Wraps little-endian bytes (copied). */
+    /**
+     * Wraps little-endian bytes (copied).
+     *
+     * @param type         the element type
+     * @param shape        the shape (copied)
+     * @param littleEndian the data, exactly as many bytes as the shape holds
+     * @return the tensor
+     * @throws IllegalArgumentException when the data length does not match the shape
+     */
     public static TensorData ofRaw(DataType type, long[] shape, byte[] littleEndian) {
         return new TensorData(type, shape, ByteBuffer.wrap(littleEndian.clone()));
     }
 
-    /** Takes ownership of a little-endian buffer from its position to its limit; the caller must not change it. */
+    /**
+     * Takes ownership of a little-endian buffer from its position to its limit; the caller must not change it.
+     *
+     * @param type         the element type
+     * @param shape        the shape (copied)
+     * @param littleEndian the data, exactly as many bytes as the shape holds; not copied
+     * @return the tensor
+     * @throws IllegalArgumentException when the data length does not match the shape
+     */
     public static TensorData wrapRaw(DataType type, long[] shape, ByteBuffer littleEndian) {
         return new TensorData(type, shape, littleEndian);
     }
 
+    /**
+     * A float tensor of the given values, copied.
+     *
+     * @param shape  the shape (copied)
+     * @param values the elements in row-major order, as many as the shape holds
+     * @return the tensor
+     * @throws IllegalArgumentException when the number of values does not match the shape
+     */
     public static TensorData ofFloats(long[] shape, float... values) {
         ByteBuffer b = allocate(values.length, 4);
         b.asFloatBuffer().put(values);
         return new TensorData(DataType.FLOAT, shape, b);
     }
 
+    /**
+     * A double tensor of the given values, copied.
+     *
+     * @param shape  the shape (copied)
+     * @param values the elements in row-major order, as many as the shape holds
+     * @return the tensor
+     * @throws IllegalArgumentException when the number of values does not match the shape
+     */
     public static TensorData ofDoubles(long[] shape, double... values) {
         ByteBuffer b = allocate(values.length, 8);
         b.asDoubleBuffer().put(values);
         return new TensorData(DataType.DOUBLE, shape, b);
     }
 
+    /**
+     * A int64 tensor of the given values, copied.
+     *
+     * @param shape  the shape (copied)
+     * @param values the elements in row-major order, as many as the shape holds
+     * @return the tensor
+     * @throws IllegalArgumentException when the number of values does not match the shape
+     */
     public static TensorData ofLongs(long[] shape, long... values) {
         ByteBuffer b = allocate(values.length, 8);
         b.asLongBuffer().put(values);
         return new TensorData(DataType.INT64, shape, b);
     }
 
+    /**
+     * A int32 tensor of the given values, copied.
+     *
+     * @param shape  the shape (copied)
+     * @param values the elements in row-major order, as many as the shape holds
+     * @return the tensor
+     * @throws IllegalArgumentException when the number of values does not match the shape
+     */
     public static TensorData ofInts(long[] shape, int... values) {
         ByteBuffer b = allocate(values.length, 4);
         b.asIntBuffer().put(values);
         return new TensorData(DataType.INT32, shape, b);
     }
 
+    /**
+     * A bool tensor of the given values, copied.
+     *
+     * @param shape  the shape (copied)
+     * @param values the elements in row-major order, as many as the shape holds
+     * @return the tensor
+     * @throws IllegalArgumentException when the number of values does not match the shape
+     */
     public static TensorData ofBools(long[] shape, boolean... values) {
         ByteBuffer b = allocate(values.length, 1);
         for (boolean v : values) {
@@ -93,15 +155,32 @@ public final class TensorData {
         return new TensorData(DataType.BOOL, shape, b);
     }
 
+    /**
+     * A float scalar (rank 0).
+     *
+     * @param v the value
+     * @return the tensor
+     */
     public static TensorData scalarFloat(float v) {
         return ofFloats(new long[0], v);
     }
 
+    /**
+     * An int64 scalar (rank 0).
+     *
+     * @param v the value
+     * @return the tensor
+     */
     public static TensorData scalarLong(long v) {
         return ofLongs(new long[0], v);
     }
 
-    /** A 1-D int64 tensor, the usual form of shape and axes constants. */
+    /**
+     * A 1-D int64 tensor, the usual form of shape and axes constants.
+     *
+     * @param values the elements
+     * @return a tensor of shape {@code [values.length]}
+     */
     public static TensorData vectorOfLongs(long... values) {
         return ofLongs(new long[] {values.length}, values);
     }
@@ -110,48 +189,98 @@ public final class TensorData {
         return ByteBuffer.allocate(Math.multiplyExact(count, size)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /**
+     * The element type.
+     *
+     * @return the type
+     */
     public DataType type() {
         return type;
     }
 
-    /** A copy of the shape. */
+    /**
+     * A copy of the shape.
+     *
+     * @return the sizes, outermost first; empty for a scalar
+     */
     public long[] shape() {
         return shape.clone();
     }
 
+    /**
+     * The number of dimensions.
+     *
+     * @return the rank; 0 for a scalar
+     */
     public int rank() {
         return shape.length;
     }
 
+    /**
+     * One size of the shape.
+     *
+     * @param i the axis, from 0
+     * @return the size along {@code i}
+     */
     public long dim(int i) {
         return shape[i];
     }
 
+    /**
+     * The number of elements.
+     *
+     * @return the product of the sizes
+     */
     public int elementCount() {
         return data.remaining() / type.byteSize();
     }
 
+    /**
+     * The size of the data.
+     *
+     * @return the number of bytes
+     */
     public int byteSize() {
         return data.remaining();
     }
 
-    /** A read-only little-endian view of the data; reading it does not affect this tensor. */
+    /**
+     * A read-only little-endian view of the data; reading it does not affect this tensor.
+     *
+     * @return a new read-only buffer over the data
+     */
     public ByteBuffer rawBuffer() {
         return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A copy of the data as little-endian bytes. */
+    /**
+     * A copy of the data as little-endian bytes.
+     *
+     * @return a new array
+     */
     public byte[] rawBytes() {
         byte[] out = new byte[data.remaining()];
         data.duplicate().get(out);
         return out;
     }
 
+    /**
+     * A read-only view of the elements of a float tensor.
+     *
+     * @return a new read-only buffer over the data
+     * @throws IllegalStateException when the tensor is not {@link DataType#FLOAT}
+     */
     public FloatBuffer floatBuffer() {
         require(DataType.FLOAT);
         return rawBuffer().asFloatBuffer();
     }
 
+    /**
+     * A copy of the elements of a float tensor.
+     *
+     * @return a new array, in row-major order
+     * @throws IllegalStateException when the tensor is not {@link DataType#FLOAT}
+     */
     public float[] floats() {
         FloatBuffer fb = floatBuffer();
         float[] out = new float[fb.remaining()];
@@ -159,11 +288,23 @@ public final class TensorData {
         return out;
     }
 
+    /**
+     * A read-only view of the elements of a int64 tensor.
+     *
+     * @return a new read-only buffer over the data
+     * @throws IllegalStateException when the tensor is not {@link DataType#INT64}
+     */
     public LongBuffer longBuffer() {
         require(DataType.INT64);
         return rawBuffer().asLongBuffer();
     }
 
+    /**
+     * A copy of the elements of a int64 tensor.
+     *
+     * @return a new array, in row-major order
+     * @throws IllegalStateException when the tensor is not {@link DataType#INT64}
+     */
     public long[] longs() {
         LongBuffer lb = longBuffer();
         long[] out = new long[lb.remaining()];
@@ -171,11 +312,23 @@ public final class TensorData {
         return out;
     }
 
+    /**
+     * A read-only view of the elements of a int32 tensor.
+     *
+     * @return a new read-only buffer over the data
+     * @throws IllegalStateException when the tensor is not {@link DataType#INT32}
+     */
     public IntBuffer intBuffer() {
         require(DataType.INT32);
         return rawBuffer().asIntBuffer();
     }
 
+    /**
+     * A copy of the elements of a int32 tensor.
+     *
+     * @return a new array, in row-major order
+     * @throws IllegalStateException when the tensor is not {@link DataType#INT32}
+     */
     public int[] ints() {
         IntBuffer ib = intBuffer();
         int[] out = new int[ib.remaining()];
@@ -183,6 +336,12 @@ public final class TensorData {
         return out;
     }
 
+    /**
+     * A read-only view of the elements of a double tensor.
+     *
+     * @return a new read-only buffer over the data
+     * @throws IllegalStateException when the tensor is not {@link DataType#DOUBLE}
+     */
     public DoubleBuffer doubleBuffer() {
         require(DataType.DOUBLE);
         return rawBuffer().asDoubleBuffer();
@@ -191,6 +350,9 @@ public final class TensorData {
     /**
      * Element {@code i} (flat index) widened to double, for any numeric type. Convenient for
      * printing and comparing; not for hot loops.
+     *
+     * @param i the flat index, from 0
+     * @return the element's value
      */
     public double getAsDouble(int i) {
         ByteBuffer b = data;
@@ -232,6 +394,8 @@ public final class TensorData {
      * Largest absolute difference to another tensor of the same type and shape; positions where
      * both are NaN count as equal, a NaN in one only as infinitely different.
      *
+     * @param other the tensor to compare with
+     * @return the largest difference; 0 when equal
      * @throws IllegalArgumentException when types or shapes differ
      */
     public double maxAbsDiff(TensorData other) {

@@ -10,6 +10,14 @@ import java.util.Objects;
  * @param shape the declared shape, possibly with symbolic or unknown dimensions
  */
 public record ValueInfo(String name, DataType type, Shape shape) {
+    /**
+     * Checks that no component is null.
+     *
+     * @param name  the value name, unique in its graph
+     * @param type  the element type
+     * @param shape the declared shape, possibly with symbolic or unknown dimensions
+     * @throws NullPointerException naming the missing component
+     */
     public ValueInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type of " + name);

@@ -32,13 +32,28 @@ public final class PluginRegistry<T extends NamedProvider> {
         this.byName = Collections.unmodifiableMap(byName);
     }
 
-    /** Discovers the providers of {@code spi} on the context class loader (or this class's loader). */
+    /**
+     * Discovers the providers of {@code spi} on the context class loader (or this class's loader).
+     *
+     * @param <T> the SPI
+     * @param spi the SPI's interface
+     * @return the registry
+     * @throws PluginException when a provider fails to load or has a blank or duplicate name
+     */
     public static <T extends NamedProvider> PluginRegistry<T> discover(Class<T> spi) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return discover(spi, loader != null ? loader : PluginRegistry.class.getClassLoader());
     }
 
-    /** Discovers the providers of {@code spi} on {@code loader}, e.g. one over a plugins directory. */
+    /**
+     * Discovers the providers of {@code spi} on {@code loader}, e.g. one over a plugins directory.
+     *
+     * @param <T>    the SPI
+     * @param spi    the SPI's interface
+     * @param loader where to look
+     * @return the registry
+     * @throws PluginException when a provider fails to load or has a blank or duplicate name
+     */
     public static <T extends NamedProvider> PluginRegistry<T> discover(Class<T> spi, ClassLoader loader) {
         Map<String, T> found = new LinkedHashMap<>();
         Iterator<T> it = ServiceLoader.load(spi, loader).iterator();
@@ -71,7 +86,13 @@ public final class PluginRegistry<T extends NamedProvider> {
         return new PluginRegistry<>(spi, found);
     }
 
-    /** "com.example.Foo (from foo.jar)". */
+    /**
+     * A provider's class and the jar it came from, for messages and logs:
+     * "com.example.Foo (from foo.jar)".
+     *
+     * @param provider a loaded provider
+     * @return the class name and jar file name, or "unknown location" when there is none
+     */
     public static String origin(Object provider) {
         String where = "unknown location";
         var source = provider.getClass().getProtectionDomain().getCodeSource();
@@ -82,11 +103,23 @@ public final class PluginRegistry<T extends NamedProvider> {
         return provider.getClass().getName() + " (from " + where + ")";
     }
 
+    /**
+     * The provider named {@code name}, if any.
+     *
+     * @param name a provider name
+     * @return the provider, or empty
+     */
     public Optional<T> find(String name) {
         return Optional.ofNullable(byName.get(name));
     }
 
-    /** The provider named {@code name}, or an error listing the names there are. */
+    /**
+     * The provider named {@code name}, or an error listing the names there are.
+     *
+     * @param name a provider name
+     * @return the provider
+     * @throws PluginException when there is none by that name
+     */
     public T get(String name) {
         T provider = byName.get(name);
         if (provider == null) {
@@ -96,10 +129,20 @@ public final class PluginRegistry<T extends NamedProvider> {
         return provider;
     }
 
+    /**
+     * The names of the providers, in discovery order.
+     *
+     * @return a new list of the names
+     */
     public List<String> names() {
         return new ArrayList<>(byName.keySet());
     }
 
+    /**
+     * Every provider, in discovery order.
+     *
+     * @return a new list of the providers
+     */
     public List<T> all() {
         return new ArrayList<>(byName.values());
     }

@@ -6,7 +6,12 @@ package dev.rsr.spi;
  */
 public interface GradientBooster extends NamedProvider {
 
-    /** A booster configured by {@code settings}. */
+    /**
+     * A booster configured by {@code settings}.
+     *
+     * @param settings the plugin's settings; read every field here (the engine then calls {@link Settings#check()})
+     * @return the booster
+     */
     Booster create(Settings settings);
 
     /** A configured booster. Called on one thread at a time, when masks refresh. */
@@ -18,6 +23,8 @@ public interface GradientBooster extends NamedProvider {
          *
          * @param scores the element's importance scores
          * @param mask   true where the element trains
+         * @param parameter the parameter, with its values and statistics
+         * @return one multiplier per element, in its element order
          */
         float[] multipliers(ParameterView parameter, float[] scores, boolean[] mask);
     }

@@ -13,18 +13,28 @@ public interface ImportanceStrategy extends NamedProvider {
     /**
      * A scorer configured by {@code settings}; read every field here (the engine then calls
      * {@link Settings#check()}).
+     *
+     * @param settings the plugin's settings
+     * @return the scorer
      */
     Scorer create(Settings settings);
 
     /** A configured importance strategy. Called on one thread at a time. */
     interface Scorer {
 
-        /** The running statistics the backend must accumulate for {@link #score}. */
+        /**
+         * The running statistics the backend must accumulate for {@link #score}.
+         *
+         * @return the statistics read by {@link #score}; empty when it reads none
+         */
         Set<Statistic> statistics();
 
         /**
          * One finite score per element of {@code parameter} (higher = more important), in its
          * element order. Called every time masks refresh, for every trainable parameter.
+         *
+         * @param parameter the parameter, with its values and statistics
+         * @return one score per element
          */
         float[] score(ParameterView parameter);
     }

@@ -14,6 +14,9 @@ public interface InferenceBackend extends NamedProvider {
     /**
      * Opens a predictor on a model. The caller owns the predictor and must close it.
      *
+     * @param model   the model, valid
+     * @param options session settings
+     * @return a predictor the caller owns
      * @throws dev.rsr.error.ModelException   when the backend cannot load the model (names the node at fault when known)
      * @throws dev.rsr.error.BackendException when the backend itself fails
      */

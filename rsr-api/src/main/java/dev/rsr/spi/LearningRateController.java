@@ -5,7 +5,12 @@ import java.util.Map;
 /** Sets each module's learning rate from its own progress. */
 public interface LearningRateController extends NamedProvider {
 
-    /** A controller configured by {@code settings}. */
+    /**
+     * A controller configured by {@code settings}.
+     *
+     * @param settings the plugin's settings; read every field here (the engine then calls {@link Settings#check()})
+     * @return the controller
+     */
     Controller create(Settings settings);
 
     /**
@@ -26,12 +31,16 @@ public interface LearningRateController extends NamedProvider {
          *
          * @param active the modules the step updates, with their last signals
          * @param step   the worker's step, from 0
+         * @param run    what the controller knows of the run
+         * @return a rate per module of {@code active}, by name
          */
         Map<String, Double> rates(Map<String, ModuleState> active, long step, RunInfo run);
 
         /**
          * The module's last step produced a loss or gradient that was not finite and was rolled
          * back; lower its rate.
+         *
+         * @param module the module's name
          */
         void diverged(String module);
 
@@ -39,6 +48,8 @@ public interface LearningRateController extends NamedProvider {
          * Whether {@link #rates} reads the modules' {@link ModuleState#signal() signals}; when no
          * plugin of a run does, the backend does not compute them (they cost a few passes over the
          * active parameters per step).
+         *
+         * @return true unless the controller ignores signals; true by default
          */
         default boolean usesSignals() {
             return true;

@@ -10,22 +10,37 @@ import java.util.SplittableRandom;
  */
 public interface MaskPolicy extends NamedProvider {
 
-    /** A masker configured by {@code settings}. */
+    /**
+     * A masker configured by {@code settings}.
+     *
+     * @param settings the plugin's settings; read every field here (the engine then calls {@link Settings#check()})
+     * @return the masker
+     */
     Masker create(Settings settings);
 
     /** A configured mask policy. Called on one thread at a time. */
     interface Masker {
 
-        /** Steps between refreshes; 0 keeps the first mask for the whole run. */
+        /**
+         * Steps between refreshes; 0 keeps the first mask for the whole run.
+         *
+         * @return the refresh interval in steps, ≥ 0
+         */
         int refreshEvery();
 
         /**
          * Batches whose gradients feed the running statistics before the first mask, without
          * updating anything (a fixed mask chosen after a probe needs some); 0 for none.
+         *
+         * @return the number of probe batches, ≥ 0
          */
         int probeBatches();
 
-        /** False when the policy ignores importance scores (the engine then computes none for it). */
+        /**
+         * False when the policy ignores importance scores (the engine then computes none for it).
+         *
+         * @return whether {@link #refresh} reads the scores
+         */
         boolean usesScores();
 
         /**
@@ -37,6 +52,7 @@ public interface MaskPolicy extends NamedProvider {
          *                   {@link #usesScores()} is false)
          * @param current    the masks in force by parameter name; empty at the first refresh
          * @param random     the only source of randomness allowed, for reproducible runs
+         * @return a mask per parameter of {@code parameters}, by name, one entry per element
          */
         Map<String, boolean[]> refresh(List<ParameterView> parameters, Map<String, float[]> scores, Map<String, boolean[]> current,
                                        SplittableRandom random);

@@ -6,5 +6,10 @@ package dev.rsr.spi;
  * unique within one SPI.
  */
 public interface NamedProvider {
+    /**
+     * The plugin's name, as configurations and the command line give it.
+     *
+     * @return the name; constant for the life of the provider
+     */
     String name();
 }

@@ -9,24 +9,47 @@ import dev.rsr.training.Statistic;
  */
 public interface ParameterView {
 
-    /** The initializer name. */
+    /**
+     * The initializer name.
+     *
+     * @return the name
+     */
     String name();
 
-    /** The task module it belongs to. */
+    /**
+     * The task module it belongs to.
+     *
+     * @return the module's name
+     */
     String module();
 
+    /**
+     * The parameter's shape.
+     *
+     * @return the sizes, outermost first
+     */
     long[] shape();
 
-    /** {@code Π shape}. */
+    /**
+     * {@code Π shape}.
+     *
+     * @return the number of elements
+     */
     int elementCount();
 
-    /** The current values. */
+    /**
+     * The current values.
+     *
+     * @return the values, one per element
+     */
     float[] weights();
 
     /**
      * A running statistic, accumulated in the training step over the steps this parameter's module
      * was updated or observed.
      *
+     * @param statistic which statistic
+     * @return its value per element
      * @throws dev.rsr.error.ConfigurationException when the strategies in use did not ask for it
      */
     float[] statistic(Statistic statistic);

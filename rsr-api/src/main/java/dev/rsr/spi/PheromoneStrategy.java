@@ -10,7 +10,13 @@ import java.util.Map;
  */
 public interface PheromoneStrategy extends NamedProvider {
 
-    /** A trail over {@code modules}, configured by {@code settings}. */
+    /**
+     * A trail over {@code modules}, configured by {@code settings}.
+     *
+     * @param settings the plugin's settings; read every field here (the engine then calls {@link Settings#check()})
+     * @param modules  the names of every module on the trail
+     * @return the trail
+     */
     Trail create(Settings settings, List<String> modules);
 
     /**
@@ -26,7 +32,11 @@ public interface PheromoneStrategy extends NamedProvider {
          */
         void update(Map<String, Double> deposits);
 
-        /** The level of every module, finite and > 0. */
+        /**
+         * The level of every module, finite and > 0.
+         *
+         * @return the level per module, by name
+         */
         Map<String, Double> levels();
     }
 }

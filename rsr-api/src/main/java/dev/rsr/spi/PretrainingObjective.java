@@ -18,15 +18,27 @@ public interface PretrainingObjective extends NamedProvider {
      *
      * @param encoder      a model with {@code input_ids} and {@code attention_mask} inputs
      * @param hiddenOutput its {@code float[batch, sequence, dim]} output
+     * @param tokenizer    the tokenizer the sequences come from (a head may need its vocabulary size)
+     * @param seed         seeds the head's random initialization, for reproducible runs
+     * @return the encoder with the head attached; its {@link #logitsOutput()} is an output
      */
     ModelGraph withHead(ModelGraph encoder, String hiddenOutput, Tokenizer tokenizer, long seed);
 
-    /** The head's output of shape {@code [rows, classes]} the loss reads. */
+    /**
+     * The head's output of shape {@code [rows, classes]} the loss reads.
+     *
+     * @return the output's name
+     */
     String logitsOutput();
 
     /**
      * The batch for these sequences (token ids, special tokens included, not padded). Must use
      * only {@code random} for its randomness, so that a resumed run draws the same batches.
+     *
+     * @param sequences the token ids of each sequence
+     * @param tokenizer the tokenizer they come from
+     * @param random    the only source of randomness allowed
+     * @return the inputs and targets of one step
      */
     Batch batch(List<long[]> sequences, Tokenizer tokenizer, SplittableRandom random);
 }

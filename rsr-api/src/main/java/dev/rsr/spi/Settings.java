@@ -38,25 +38,53 @@ public final class Settings {
         this.values = Map.copyOf(values);
     }
 
-    /** Settings with no values: every field at its default. */
+    /**
+     * Settings with no values: every field at its default.
+     *
+     * @param scope  where the settings live in a configuration
+     * @param plugin the name of the plugin they configure
+     * @return the settings
+     */
     public static Settings empty(String scope, String plugin) {
         return new Settings(scope, plugin, Map.of());
     }
 
+    /**
+     * Where the settings live in a configuration, e.g. {@code mask}; empty for the engine's own.
+     *
+     * @return the scope
+     */
     public String scope() {
         return scope;
     }
 
+    /**
+     * The name of the plugin they configure.
+     *
+     * @return the plugin's name
+     */
     public String plugin() {
         return plugin;
     }
 
-    /** The values as given, field → text. */
+    /**
+     * The values as given, field → text.
+     *
+     * @return the values, unmodifiable
+     */
     public Map<String, String> values() {
         return values;
     }
 
-    /** A number in {@code [min, max]}. */
+    /**
+     * A number in {@code [min, max]}.
+     *
+     * @param field        the field's name
+     * @param defaultValue the value when the field is absent or bad
+     * @param min          the smallest value allowed
+     * @param max          the largest value allowed
+     * @return the value, or {@code defaultValue}
+     */
     public double decimal(String field, double defaultValue, double min, double max) {
         String text = raw(field);
         if (text == null) {
@@ -74,7 +102,14 @@ public final class Settings {
         return defaultValue;
     }
 
-    /** A number in {@code (min, max]}: {@code min} itself is refused. */
+    /**
+     * A number in {@code (min, max]}: {@code min} itself is refused.
+     *
+     * @param field        the field's name
+     * @param defaultValue the value when the field is absent or bad
+     * @param max          the largest value allowed
+     * @return the value, or {@code defaultValue}
+     */
     public double positiveDecimal(String field, double defaultValue, double max) {
         double v = decimal(field, defaultValue, 0, max);
         if (v == 0 && raw(field) != null) {
@@ -84,7 +119,15 @@ public final class Settings {
         return v;
     }
 
-    /** A whole number in {@code [min, max]}. */
+    /**
+     * A whole number in {@code [min, max]}.
+     *
+     * @param field        the field's name
+     * @param defaultValue the value when the field is absent or bad
+     * @param min          the smallest value allowed
+     * @param max          the largest value allowed
+     * @return the value, or {@code defaultValue}
+     */
     public int integer(String field, int defaultValue, int min, int max) {
         String text = raw(field);
         if (text == null) {
@@ -102,7 +145,13 @@ public final class Settings {
         return defaultValue;
     }
 
-    /** {@code true} or {@code false}. */
+    /**
+     * {@code true} or {@code false}.
+     *
+     * @param field        the field's name
+     * @param defaultValue the value when the field is absent or bad
+     * @return the value, or {@code defaultValue}
+     */
     public boolean flag(String field, boolean defaultValue) {
         String text = raw(field);
         if (text == null) {
@@ -118,7 +167,14 @@ public final class Settings {
         };
     }
 
-    /** One of {@code allowed}. */
+    /**
+     * One of {@code allowed}.
+     *
+     * @param field        the field's name
+     * @param defaultValue the value when the field is absent or bad
+     * @param allowed      the accepted values
+     * @return the value, or {@code defaultValue}
+     */
     public String choice(String field, String defaultValue, List<String> allowed) {
         String text = raw(field);
         if (text == null) {
@@ -131,7 +187,13 @@ public final class Settings {
         return text.strip();
     }
 
-    /** A comma-separated list of names (empty text: the empty list). */
+    /**
+     * A comma-separated list of names (empty text: the empty list).
+     *
+     * @param field        the field's name
+     * @param defaultValue the value when the field is absent
+     * @return the names, stripped of surrounding spaces
+     */
     public List<String> names(String field, List<String> defaultValue) {
         String text = raw(field);
         if (text == null) {
@@ -140,12 +202,22 @@ public final class Settings {
         return text.isBlank() ? List.of() : Arrays.stream(text.split(",")).map(String::strip).toList();
     }
 
-    /** The text of a field as given (null when absent), for fields of a form of the plugin's own. */
+    /**
+     * The text of a field as given (null when absent), for fields of a form of the plugin's own.
+     *
+     * @param field the field's name
+     * @return the text, or null
+     */
     public String text(String field) {
         return raw(field);
     }
 
-    /** Records a problem found by the plugin itself (a combination of fields, say). */
+    /**
+     * Records a problem found by the plugin itself (a combination of fields, say).
+     *
+     * @param field   the field at fault, named with the scope in the message
+     * @param message what is wrong, e.g. {@code must be > 0}
+     */
     public void problem(String field, String message) {
         problems.add(qualified(field) + " " + message);
     }

@@ -15,13 +15,21 @@ package dev.rsr.training;
  */
 public record ModuleSignal(double gradientSquared, double alignment, double directionSquared, double weightSquared) {
 
-    /** The cosine between this step's gradient and the previous update's direction, 0 when either is zero. */
+    /**
+     * The cosine between this step's gradient and the previous update's direction, 0 when either is zero.
+     *
+     * @return the cosine, or 0
+     */
     public double cosine() {
         double norms = Math.sqrt(gradientSquared * directionSquared);
         return norms > 0 && Double.isFinite(norms) ? alignment / norms : 0;
     }
 
-    /** True when every number is finite. */
+    /**
+     * True when every number is finite.
+     *
+     * @return whether all four numbers are finite
+     */
     public boolean isFinite() {
         return Double.isFinite(gradientSquared) && Double.isFinite(alignment) && Double.isFinite(directionSquared)
                 && Double.isFinite(weightSquared);

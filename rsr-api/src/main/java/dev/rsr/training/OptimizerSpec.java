@@ -15,8 +15,24 @@ import java.util.List;
  * @param momentum SGD's momentum
  */
 public record OptimizerSpec(Kind kind, double beta1, double beta2, double epsilon, double momentum) {
-    public enum Kind { ADAM, SGD_MOMENTUM }
+    /** The update rules. */
+    public enum Kind {
+        /** Adam, with bias-corrected moment estimates. */
+        ADAM,
+        /** Stochastic gradient descent with momentum. */
+        SGD_MOMENTUM
+    }
 
+    /**
+     * Checks every field at once.
+     *
+     * @param kind     Adam or SGD with momentum
+     * @param beta1    Adam's first-moment decay
+     * @param beta2    Adam's second-moment decay
+     * @param epsilon  Adam's denominator guard
+     * @param momentum SGD's momentum
+     * @throws ConfigurationException listing every invalid field
+     */
     public OptimizerSpec {
         List<String> problems = new ArrayList<>();
         if (kind == null) {
@@ -39,10 +55,22 @@ public record OptimizerSpec(Kind kind, double beta1, double beta2, double epsilo
         }
     }
 
+    /**
+     * Adam with the usual constants: beta1 0.9, beta2 0.999, epsilon 1e-8.
+     *
+     * @return the spec
+     */
     public static OptimizerSpec adam() {
         return new OptimizerSpec(Kind.ADAM, 0.9, 0.999, 1e-8, 0);
     }
 
+    /**
+     * SGD with momentum.
+     *
+     * @param momentum the momentum, in [0, 1)
+     * @return the spec
+     * @throws ConfigurationException when {@code momentum} is out of range
+     */
     public static OptimizerSpec sgdMomentum(double momentum) {
         return new OptimizerSpec(Kind.SGD_MOMENTUM, 0.9, 0.999, 1e-8, momentum);
     }

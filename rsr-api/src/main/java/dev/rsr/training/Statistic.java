@@ -28,7 +28,11 @@ public enum Statistic {
         this.key = key;
     }
 
-    /** A short stable name, used in checkpoints. */
+    /**
+     * A short stable name, used in checkpoints.
+     *
+     * @return the key, e.g. {@code fisher}
+     */
     public String key() {
         return key;
     }

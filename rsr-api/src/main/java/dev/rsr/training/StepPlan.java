@@ -7,14 +7,29 @@ import java.util.Set;
  * What one training step updates: the active modules and each one's learning rate. Only the
  * active modules' gradients are computed; the rest of the network is neither differentiated
  * below the deepest active module nor updated.
+ *
+ * @param activeModules   the names of the modules the step updates (copied)
+ * @param learningRates   the learning rate of each active module, by name (copied)
  */
 public record StepPlan(Set<String> activeModules, Map<String, Double> learningRates) {
+    /**
+     * Copies the set and the map.
+     *
+     * @param activeModules   the names of the modules the step updates (copied)
+     * @param learningRates   the learning rate of each active module, by name (copied)
+     */
     public StepPlan {
         activeModules = Set.copyOf(activeModules);
         learningRates = Map.copyOf(learningRates);
     }
 
-    /** Every module active at one learning rate. */
+    /**
+     * Every module active at one learning rate.
+     *
+     * @param modules      the modules
+     * @param learningRate the rate of every module
+     * @return the plan
+     */
     public static StepPlan all(java.util.List<TaskModule> modules, double learningRate) {
         java.util.Map<String, Double> rates = new java.util.HashMap<>();
         modules.forEach(m -> rates.put(m.name(), learningRate));

@@ -18,6 +18,13 @@ import java.util.Set;
  * @param parameters initializer names
  */
 public record TaskModule(String name, List<String> parameters) {
+    /**
+     * Copies the parameter list.
+     *
+     * @param name       stable name, e.g. {@code encoder.layer1}
+     * @param parameters initializer names
+     * @throws NullPointerException when {@code name} is null
+     */
     public TaskModule {
         Objects.requireNonNull(name, "name");
         parameters = List.copyOf(parameters);
@@ -26,6 +33,9 @@ public record TaskModule(String name, List<String> parameters) {
     /**
      * One module per parameter group the model declares, in order; floating-point parameters in no
      * group form a last module named {@code ungrouped}.
+     *
+     * @param model a model, with its parameter groups in its metadata
+     * @return the modules, in order
      */
     public static List<TaskModule> fromParameterGroups(ModelGraph model) {
         Map<String, TensorData> init = model.graph().initializers();
@@ -51,7 +61,12 @@ public record TaskModule(String name, List<String> parameters) {
         return modules;
     }
 
-    /** Modules by name, in order. */
+    /**
+     * Modules by name, in order.
+     *
+     * @param modules the modules
+     * @return a map from name to module, in the order given
+     */
     public static Map<String, TaskModule> byName(List<TaskModule> modules) {
         Map<String, TaskModule> m = new LinkedHashMap<>();
         modules.forEach(t -> m.put(t.name(), t));

@@ -29,56 +29,112 @@ import java.util.Set;
  */
 public interface TrainingSession extends AutoCloseable {
 
-    /** The task modules, as given in the spec. */
+    /**
+     * The task modules, as given in the spec.
+     *
+     * @return the modules, in order
+     */
     List<TaskModule> modules();
 
     /**
      * One update of the active modules on one batch. Only the active modules' gradients are
      * computed. A loss or module gradient that is not finite leaves everything as it was and is
      * reported with {@link StepResult#applied()} false.
+     *
+     * @param batch the batch
+     * @param plan  the active modules and their learning rates
+     * @return the loss, whether the update was applied, and the module signals
      */
     StepResult step(Batch batch, StepPlan plan);
 
     /**
      * The loss on a batch and the running statistics of {@code modules}' parameters updated with
      * its gradients, without changing any parameter or optimizer slot (a probe).
+     *
+     * @param batch   the batch
+     * @param modules the names of the modules whose statistics are updated
+     * @return the loss on the batch
      */
     double observe(Batch batch, Set<String> modules);
 
-    /** Loss and outputs on a batch, without updating anything. */
+    /**
+     * Loss and outputs on a batch, without updating anything.
+     *
+     * @param batch the batch
+     * @return the loss and the outputs
+     */
     Evaluation evaluate(Batch batch);
 
-    /** The model's outputs for inputs alone. */
+    /**
+     * The model's outputs for inputs alone.
+     *
+     * @param inputs the model's inputs by name
+     * @return the outputs by name
+     */
     Map<String, TensorData> predict(Map<String, TensorData> inputs);
 
-    /** Current values of some trainable parameters (a host copy). */
+    /**
+     * Current values of some trainable parameters (a host copy).
+     *
+     * @param parameters initializer names
+     * @return the values by name
+     */
     Map<String, TensorData> values(Collection<String> parameters);
 
-    /** Gradients of the loss on {@code batch} for some trainable parameters (a host copy), without updating. */
+    /**
+     * Gradients of the loss on {@code batch} for some trainable parameters (a host copy), without updating.
+     *
+     * @param batch      the batch
+     * @param parameters initializer names
+     * @return the gradients by name
+     */
     Map<String, TensorData> gradients(Batch batch, Collection<String> parameters);
 
-    /** A running statistic of some trainable parameters (a host copy); the spec must accumulate it. */
+    /**
+     * A running statistic of some trainable parameters (a host copy); the spec must accumulate it.
+     *
+     * @param statistic  which statistic
+     * @param parameters initializer names
+     * @return the statistic of each parameter, by name
+     */
     Map<String, TensorData> statistics(Statistic statistic, Collection<String> parameters);
 
     /**
      * Sets the per-element multipliers of some parameters' updates (mask × boost), all in one call;
      * requires a spec with update multipliers. Elements at 0 are frozen with their optimizer state.
+     *
+     * @param multipliers a float tensor per parameter name, shaped like the parameter
      */
     void setUpdateMultipliers(Map<String, TensorData> multipliers);
 
-    /** Remembers the parameters, optimizer state and step counts of some modules, on the backend, for {@link #rollback}. */
+    /**
+     * Remembers the parameters, optimizer state and step counts of some modules, on the backend, for {@link #rollback}.
+     *
+     * @param modules the names of the modules to remember
+     */
     void snapshot(Set<String> modules);
 
-    /** Restores what the last {@link #snapshot} of each module saved (modules never saved are left as they are). */
+    /**
+     * Restores what the last {@link #snapshot} of each module saved (modules never saved are left as they are).
+     *
+     * @param modules the names of the modules to restore
+     */
     void rollback(Set<String> modules);
 
-    /** The model with the current parameter values as its initializers. */
+    /**
+     * The model with the current parameter values as its initializers.
+     *
+     * @return the model with the current values; the session stays open
+     */
     ModelGraph export();
 
     /**
      * Writes parameters, optimizer state, multipliers, statistics and step counts to {@code file}
      * atomically, with the caller's {@code settings} (what must match for a resume to make sense)
      * and a checksum.
+     *
+     * @param file     where to write
+     * @param settings what must match for a resume, by name
      */
     void saveCheckpoint(Path file, Map<String, String> settings);
 
@@ -87,17 +143,29 @@ public interface TrainingSession extends AutoCloseable {
      * {@link dev.rsr.error.DataException} naming the file and what differs) a checkpoint that fails
      * its checksum, was made with other {@code settings}, or whose parameters differ from this
      * session's in name, type or shape.
+     *
+     * @param file     what {@link #saveCheckpoint} wrote
+     * @param settings the settings to compare with the saved ones
      */
     void restoreCheckpoint(Path file, Map<String, String> settings);
 
-    /** Update steps each module has taken (restored with a checkpoint). */
+    /**
+     * Update steps each module has taken (restored with a checkpoint).
+     *
+     * @return the step count by module name
+     */
     Map<String, Long> moduleSteps();
 
     /** Frees native resources; never throws. */
     @Override
     void close();
 
-    /** Loss and outputs of one evaluated batch. */
+    /**
+     * Loss and outputs of one evaluated batch.
+     *
+     * @param loss    the loss on the batch
+     * @param outputs the model's outputs by name
+     */
     record Evaluation(double loss, Map<String, TensorData> outputs) {
     }
 }

@@ -27,6 +27,20 @@ import java.util.Set;
  */
 public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModule> modules, boolean updateMultipliers,
                            Set<Statistic> statistics, double statisticsDecay, boolean moduleSignals, int threads) {
+    /**
+     * Checks every field at once.
+     *
+     * @param loss              what training minimizes
+     * @param optimizer         the update rule
+     * @param modules           the task modules; a parameter belongs to at most one
+     * @param updateMultipliers keep a per-element multiplier on every trainable parameter's update
+     *                          (mask × boost; see {@link TrainingSession#setUpdateMultipliers})
+     * @param statistics        running statistics to accumulate in the step
+     * @param statisticsDecay   the decay of the statistics' moving averages, in (0, 1)
+     * @param moduleSignals     report a {@link ModuleSignal} per updated module on every step
+     * @param threads           the backend's thread count (0 = its default)
+     * @throws ConfigurationException listing every invalid field
+     */
     public TrainingSpec {
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(optimizer, "optimizer");
@@ -63,7 +77,13 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
         }
     }
 
-    /** A spec with Adam, no multipliers, statistics or signals, and the backend's default threads. */
+    /**
+     * A spec with Adam, no multipliers, statistics or signals, and the backend's default threads.
+     *
+     * @param loss    what training minimizes
+     * @param modules the task modules
+     * @return a builder
+     */
     public static Builder builder(LossSpec loss, List<TaskModule> modules) {
         return new Builder(loss, modules);
     }
@@ -84,32 +104,69 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
             this.modules = modules;
         }
 
+        /**
+         * The update rule; Adam by default.
+         *
+         * @param value the rule
+         * @return this builder
+         */
         public Builder optimizer(OptimizerSpec value) {
             this.optimizer = value;
             return this;
         }
 
+        /**
+         * Whether to keep per-element update multipliers; off by default.
+         *
+         * @param value true to keep them
+         * @return this builder
+         */
         public Builder updateMultipliers(boolean value) {
             this.updateMultipliers = value;
             return this;
         }
 
+        /**
+         * The running statistics to accumulate, and their decay; none by default, decay 0.9.
+         *
+         * @param value the statistics
+         * @param decay the decay of their moving averages, in (0, 1)
+         * @return this builder
+         */
         public Builder statistics(Set<Statistic> value, double decay) {
             this.statistics = value;
             this.statisticsDecay = decay;
             return this;
         }
 
+        /**
+         * Whether each step reports a {@link ModuleSignal} per updated module; off by default.
+         *
+         * @param value true to report them
+         * @return this builder
+         */
         public Builder moduleSignals(boolean value) {
             this.moduleSignals = value;
             return this;
         }
 
+        /**
+         * The backend's thread count; 0 (the backend's default) unless set.
+         *
+         * @param value the thread count, ≥ 0
+         * @return this builder
+         */
         public Builder threads(int value) {
             this.threads = value;
             return this;
         }
 
+        /**
+         * The spec, checked.
+         *
+         * @return the spec
+         * @throws ConfigurationException listing every invalid field
+         */
         public TrainingSpec build() {
             return new TrainingSpec(loss, optimizer, modules, updateMultipliers, statistics, statisticsDecay, moduleSignals, threads);
         }
