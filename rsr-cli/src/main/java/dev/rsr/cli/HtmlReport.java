@@ -544,15 +544,7 @@ final class HtmlReport {
 
     /** The machine drawing the report: the same one when {@code rsr bench --report} drew it. */
     static String thisMachine() {
-        String load = "not available";
-        try {
-            Path loadavg = Path.of("/proc/loadavg");
-            if (Files.isReadable(loadavg)) {
-                load = Files.readString(loadavg).strip().split("\\s+")[0];
-            }
-        } catch (IOException | RuntimeException e) {
-            load = "not available";
-        }
+        String load = LoadAverage.line().map(line -> line.split("\\s+")[0]).orElse("not available");
         return System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
                 + " processors, Java " + System.getProperty("java.version") + ", load average (1 min) " + load;
     }

@@ -283,10 +283,6 @@ final class ServingBench implements Callable<Integer> {
     }
 
     private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (java.io.IOException | RuntimeException e) {
-            return "unknown (no /proc/loadavg)";
-        }
+        return LoadAverage.line().orElse("unknown (no /proc/loadavg)");
     }
 }

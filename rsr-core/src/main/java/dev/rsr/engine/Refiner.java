@@ -679,12 +679,13 @@ public final class Refiner implements AutoCloseable {
         List<Double> losses = new ArrayList<>();
         double lowest = heldLoss(held);
         double lowestRate = 0;
+        // Every module as it stands before its first update: what a controller sees at the start of a run.
+        Map<String, ModuleState> states = new LinkedHashMap<>();
+        status.values().forEach(s -> states.put(s.module.name(),
+                new ModuleState(s.module.name(), s.elements, s.fresh, 0, 0, s.importance, 1, null)));
         for (int i = 0; i < steps; i++) {
             double base = engine.baseRate() * RateSearch.LOW * Math.pow(RateSearch.GROWTH, i);
             // A new controller, asked for step 0 of a one-step run, gives the rates it starts a run with, warm-up done.
-            Map<String, ModuleState> states = new LinkedHashMap<>();
-            status.values().forEach(s -> states.put(s.module.name(),
-                    new ModuleState(s.module.name(), s.elements, s.fresh, 0, 0, s.importance, 1, null)));
             Map<String, Double> plan = plannedRates(strategies.controller(), states, 0, new LearningRateController.RunInfo(base, 1));
             StepResult result = session.step(batches.next(0), new StepPlan(all, plan));
             double loss = result.applied() ? heldLoss(held) : Double.NaN;
