@@ -41,8 +41,10 @@ final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PluginOptions pluginOptions = new PluginOptions();
 
-    @Option(names = "--methods", split = ",", defaultValue = "full,rsr", description = "Methods to compare; a variant changes "
-            + "settings, e.g. rsr{booster=none;pheromone=none} (default: ${DEFAULT-VALUE}).")
+    // Splits on commas outside braces, so a variant's list setting keeps its commas: rsr{selector.always=first,last}.
+    @Option(names = "--methods", split = ",(?![^{}]*})", splitSynopsisLabel = ",", defaultValue = "full,rsr", description = "Methods to "
+            + "compare; a variant changes settings, e.g. rsr{booster=none;pheromone=none} or rsr{selector.always=first,last} "
+            + "(default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
     @Range(min = 1, max = 1000)
@@ -117,23 +119,11 @@ final class BenchCommand implements Callable<Integer> {
         int code = MethodsBench.run(task, methodOptions, pluginOptions, methods, repeats, out, maxSteps, batch, evalEvery, seed, target,
                 threads, spec.commandLine().getOut(), spec.commandLine().getErr());
         if (code == 0 && report) {
-            List<Path> written = HtmlReport.write(HtmlReport.load(out), out, modelDescription());
+            List<Path> written = HtmlReport.write(List.of(HtmlReport.load(out)), out);
             spec.commandLine().getErr().printf("wrote %s and %d charts%n", written.get(written.size() - 1), written.size() - 1);
             spec.commandLine().getErr().flush();
         }
         return code;
-    }
-
-    /** The starting model as the options name it, for the report's header. */
-    private String modelDescription() {
-        TaskOptions.Base base = task.base;
-        if (base.model != null) {
-            return base.model.getFileName() + (task.reinit ? " (re-initialized)" : "");
-        }
-        if (base.pretrained != null) {
-            return "pretrained " + base.pretrained + (task.reinit ? " (re-initialized)" : "");
-        }
-        return "zoo " + base.zoo + " (dim " + task.dim + ", layers " + task.layers + ", heads " + task.heads + ")";
     }
 
     @Command(name = "inference", mixinStandardHelpOptions = true,

@@ -244,26 +244,62 @@ final class HtmlReport {
 
     /**
      * Writes the charts, then {@code report.html}, into {@code out}, each atomically; returns the
-     * files written, the report last. {@code model} describes the starting model when the caller
-     * knows it (null: bench.json's, if it records one, else the modules of the first run).
+     * files written, the report last. One bench gives the report of that bench; several (one per
+     * task, as {@code rsr demo} runs them) give one page with a table across the tasks and a
+     * section per task, its charts named after the task's directory.
      */
-    static List<Path> write(Bench bench, Path out, String model) {
+    static List<Path> write(List<Bench> benches, Path out) {
         // Images only, never a window: no display needed (a caller that chose otherwise is left alone).
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        BenchReport report = bench.report();
         List<Path> written = new ArrayList<>();
         Set<String> names = new java.util.HashSet<>();
-        StringBuilder charts = new StringBuilder();
+        String page;
+        if (benches.size() == 1) {
+            Bench bench = benches.get(0);
+            page = page("RSR bench report", about(bench) + lost(bench.report()) + summary(bench.report(), "h2")
+                    + charts(bench.report(), out, "", "h2", names, written));
+        } else {
+            StringBuilder body = new StringBuilder();
+            body.append("<table class=\"about\">\n");
+            row(body, "Tasks", String.join(", ", benches.stream().map(HtmlReport::taskName).toList()));
+            row(body, "Report drawn on", thisMachine());
+            body.append("</table>\n");
+            body.append(acrossTasks(benches));
+            for (Bench bench : benches) {
+                String task = taskName(bench);
+                body.append("<h2 id=\"task-").append(esc(task)).append("\">Task: ").append(esc(task)).append("</h2>\n")
+                        .append(about(bench)).append(lost(bench.report())).append(summary(bench.report(), "h3"))
+                        .append(charts(bench.report(), out, task.replaceAll("[^A-Za-z0-9._=-]+", "_") + "-", "h3", names, written));
+            }
+            page = page("RSR report: " + benches.size() + " tasks", body.toString());
+        }
+        Path html = out.resolve(FILE);
+        AtomicFiles.write(html, page.getBytes(StandardCharsets.UTF_8));
+        written.add(html);
+        return written;
+    }
 
-        chart(out, "accuracy.png", Charts.lines("Eval accuracy against training seconds", "training seconds", "eval accuracy",
+    /** A bench's task, named after its directory (rsr demo writes one directory per task). */
+    static String taskName(Bench bench) {
+        Path name = bench.dir().toAbsolutePath().normalize().getFileName();
+        return name == null ? bench.dir().toString() : name.toString();
+    }
+
+    /** The charts of one bench: learning curves, then per selective method its modules, trail, masks and rates. */
+    private static String charts(BenchReport report, Path out, String prefix, String heading, Set<String> names, List<Path> written) {
+        StringBuilder charts = new StringBuilder();
+        String accuracy = unique(prefix + "accuracy", ".png", names);
+        String loss = unique(prefix + "loss", ".png", names);
+        chart(out, accuracy, Charts.lines("Eval accuracy against training seconds", "training seconds", "eval accuracy",
                 curves(report, true), false, Charts.Style.LINES), names, written);
-        chart(out, "loss.png", Charts.lines("Eval loss against training seconds", "training seconds", "eval loss",
+        chart(out, loss, Charts.lines("Eval loss against training seconds", "training seconds", "eval loss",
                 curves(report, false), false, Charts.Style.LINES), names, written);
-        charts.append("<h2>Learning curves</h2>\n<p>One line per method: the mean over its repeats at each evaluation (x: mean "
-                + "training seconds, evaluations left out), dashed lines and the shaded band: the lowest and highest repeat.</p>\n");
-        charts.append(img("accuracy.png", "eval accuracy against training seconds")).append(img("loss.png", "eval loss against training seconds"));
+        charts.append('<').append(heading).append(">Learning curves</").append(heading).append(">\n<p>One line per method: the mean "
+                + "over its repeats at each evaluation (x: mean training seconds, evaluations left out), dashed lines and the shaded "
+                + "band: the lowest and highest repeat.</p>\n");
+        charts.append(img(accuracy, "eval accuracy against training seconds")).append(img(loss, "eval loss against training seconds"));
 
         for (String method : report.methods()) {
             MethodsBench.Run run = report.runsOf(method).stream().min(Comparator.comparingInt(MethodsBench.Run::repeat)).orElseThrow();
@@ -271,9 +307,9 @@ final class HtmlReport {
             if (!selective(m)) {
                 continue;
             }
-            String base = unique(method.replaceAll("[^A-Za-z0-9._=-]+", "_") + "-" + run.repeat(), names);
-            charts.append("<h2>").append(esc(method)).append(", repeat ").append(run.repeat()).append(" (seed ").append(run.seed())
-                    .append(")</h2>\n");
+            String base = prefix + method.replaceAll("[^A-Za-z0-9._=-]+", "_") + "-" + run.repeat();
+            charts.append('<').append(heading).append('>').append(esc(method)).append(", repeat ").append(run.repeat()).append(" (seed ")
+                    .append(run.seed()).append(")</").append(heading).append(">\n");
             List<String> modules = m.modules().stream().map(RefineListener.ModuleInfo::name).toList();
             List<RefineListener.Step> steps = m.events() == null || m.events().steps() == null ? List.of()
                     : m.events().steps().stream().sorted(Comparator.comparingLong(RefineListener.Step::step)).toList();
@@ -282,7 +318,7 @@ final class HtmlReport {
             double[][] active = new double[modules.size()][buckets];
             double[][] trail = new double[modules.size()][buckets];
             bucket(steps, modules, lastStep, active, trail);
-            String activity = base + "-activity.png";
+            String activity = unique(base + "-activity", ".png", names);
             chart(out, activity, Charts.heatMap("Modules active, " + method, "step (" + buckets + " buckets)", modules, active, 0, lastStep,
                     0, 1, "share of the bucket's steps active"), names, written);
             charts.append("<p>Which modules were active: rows are modules in model order, columns are buckets of steps; colour is "
@@ -291,34 +327,31 @@ final class HtmlReport {
                     && java.util.Arrays.stream(trail).flatMapToDouble(java.util.Arrays::stream).anyMatch(Double::isFinite);
             if (hasTrail) {
                 double[] extent = extent(trail);
-                String pheromone = base + "-pheromone.png";
+                String pheromone = unique(base + "-pheromone", ".png", names);
                 chart(out, pheromone, Charts.heatMap("Pheromone level, " + method, "step (" + buckets + " buckets)", modules, trail, 0,
                         lastStep, extent[0], extent[1], "mean pheromone level in the bucket"), names, written);
                 charts.append("<p>The pheromone trail the selector follows: colour is each module's mean level over the bucket's "
                         + "steps, from the lowest to the highest level of the run.</p>\n").append(img(pheromone, "pheromone level"));
             }
-            String density = base + "-density.png";
+            String density = unique(base + "-density", ".png", names);
             chart(out, density, Charts.lines("Mask density per module, " + method, "step of the mask refresh", "share of elements updated",
                     densities(m, modules), false, Charts.Style.LINES_AND_DOTS, new double[] {-0.02, 1.02}), names, written);
             charts.append("<p>Mask density at each refresh: the share of a module's elements its mask lets the update "
                     + "through (1 = dense). Modules with equal densities share a line: the one listed last is drawn on top.</p>\n").append(img(density, "mask density per module"));
-            String rates = base + "-rates.png";
+            String rates = unique(base + "-rates", ".png", names);
             chart(out, rates, Charts.lines("Learning rate per module, " + method, "step", "learning rate (log scale)",
                     rates(steps, modules), true, Charts.Style.LINES_AND_DOTS), names, written);
             charts.append("<p>Each module's learning rate at the steps where it was active (log scale; gaps: inactive).</p>\n")
                     .append(img(rates, "learning rate per module"));
         }
-        Path html = out.resolve(FILE);
-        String page = page(bench, model, charts.toString());
-        AtomicFiles.write(html, page.getBytes(StandardCharsets.UTF_8));
-        written.add(html);
-        return written;
+        return charts.toString();
     }
 
-    private static String unique(String name, Set<String> taken) {
-        String n = name;
-        for (int i = 2; taken.contains(n + "-activity.png"); i++) {
-            n = name + "-" + i;
+    /** {@code name + suffix}, or {@code name-2 + suffix} and so on when a chart of the page already has that name. */
+    private static String unique(String name, String suffix, Set<String> taken) {
+        String n = name + suffix;
+        for (int i = 2; taken.contains(n); i++) {
+            n = name + "-" + i + suffix;
         }
         return n;
     }
@@ -446,17 +479,19 @@ final class HtmlReport {
 
     // ------------------------------------------------------------------ the page
 
-    private static String page(Bench bench, String model, String charts) {
+    private static String page(String title, String body) {
+        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + esc(title) + "</title>\n<style>\n"
+                + "body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}\n"
+                + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}\n"
+                + "th:first-child,td:first-child{text-align:left}table.about td{text-align:left}\n"
+                + ".lost{background:#fff4e5;border-left:4px solid #f28e2b;padding:8px 12px}img{display:block;margin:1em 0;max-width:100%;height:auto}\n"
+                + "</style>\n</head>\n<body>\n<h1>" + esc(title) + "</h1>\n" + body + "</body>\n</html>\n";
+    }
+
+    /** What a bench measured: task, starting model, methods, budget, seeds, when and on what machine. */
+    private static String about(Bench bench) {
         BenchReport report = bench.report();
         JsonNode task = bench.json().path("task");
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>RSR bench report</title>\n<style>\n")
-                .append("body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}\n")
-                .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}\n")
-                .append("th:first-child,td:first-child{text-align:left}table.about td{text-align:left}\n")
-                .append(".lost{background:#fff4e5;border-left:4px solid #f28e2b;padding:8px 12px}img{display:block;margin:1em 0;max-width:100%;height:auto}\n")
-                .append("</style>\n</head>\n<body>\n<h1>RSR bench report</h1>\n");
-
         List<MethodsBench.Run> runs = report.runs();
         Set<Long> seeds = new TreeSet<>();
         Set<Long> steps = new TreeSet<>();
@@ -464,10 +499,10 @@ final class HtmlReport {
             seeds.add(r.seed());
             steps.add(r.metrics().steps());
         });
-        h.append("<table class=\"about\">\n");
+        StringBuilder h = new StringBuilder("<table class=\"about\">\n");
         row(h, "Task", "train " + text(task, "train") + ", eval " + text(task, "eval") + "; batch " + text(task, "batch")
                 + ", evaluated every " + text(task, "eval_every") + " steps");
-        row(h, "Model", model != null ? model : task.hasNonNull("model") ? task.get("model").asText() : modelFromModules(runs.get(0)));
+        row(h, "Model", task.hasNonNull("model") ? task.get("model").asText() : modelFromModules(runs.get(0)));
         row(h, "Methods", String.join(", ", report.methods()));
         row(h, "Repeats", text(task, "repeats") + " per method (" + runs.size() + " runs)");
         row(h, "Steps", "at most " + text(task, "max_steps") + " per run; runs took " + join(steps));
@@ -476,10 +511,13 @@ final class HtmlReport {
         row(h, "Date", bench.json().path("date").asText("not recorded"));
         row(h, "Measured on", measuredOn(bench.json().path("machine")));
         row(h, "Report drawn on", thisMachine());
-        h.append("</table>\n");
+        return h.append("</table>\n").toString();
+    }
 
+    /** The "where RSR lost" paragraph of a bench. */
+    private static String lost(BenchReport report) {
         Map<String, String> lost = losses(report);
-        h.append("<p class=\"lost\" id=\"where-rsr-lost\"><b>Where RSR lost:</b> ");
+        StringBuilder h = new StringBuilder("<p class=\"lost\"><b>Where RSR lost:</b> ");
         if (lost == null) {
             h.append("no comparison: the bench has no <code>full</code> runs.");
         } else if (lost.isEmpty()) {
@@ -489,15 +527,43 @@ final class HtmlReport {
             lost.forEach((method, why) -> items.add("<b>" + esc(method) + "</b> (" + esc(why) + ")"));
             h.append(String.join("; ", items)).append('.');
         }
-        h.append("</p>\n");
+        return h.append("</p>\n").toString();
+    }
 
-        h.append("<h2>Summary</h2>\n<p>Mean ± standard deviation over each method's repeats. Seconds are training seconds, "
-                + "evaluations left out; times per step are what the run measured: the whole step, its forward pass, host work, "
-                + "and maintenance (probes, mask refreshes, snapshots) spread over the steps.</p>\n");
+    private static String summary(BenchReport report, String heading) {
+        StringBuilder h = new StringBuilder("<" + heading + ">Summary</" + heading + ">\n<p>Mean ± standard deviation over each method's repeats. Seconds are "
+                + "training seconds, evaluations left out; times per step are what the run measured: the whole step, its forward pass, "
+                + "host work, and maintenance (probes, mask refreshes, snapshots) spread over the steps.</p>\n");
         table(h, report);
-        h.append(charts);
-        h.append("</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** One row per task and method: accuracy, time, time to the target; the tasks where a method lost are marked. */
+    @SuppressWarnings("unchecked")
+    private static String acrossTasks(List<Bench> benches) {
+        StringBuilder h = new StringBuilder("<h2>Across the tasks</h2>\n<p>Mean ± standard deviation over repeats; seconds are training "
+                + "seconds. A method lost on a task when it ended below full or missed the target in some repeat.</p>\n");
+        h.append("<table id=\"tasks\">\n<tr><th>task</th><th>method</th><th>final accuracy %</th><th>best accuracy %</th><th>train s</th>"
+                + "<th>s to target (runs reaching it)</th><th>updated %</th><th>lost</th></tr>\n");
+        for (Bench bench : benches) {
+            BenchReport report = bench.report();
+            Map<String, Object> summary = report.summaryJson();
+            Map<String, String> lost = losses(report);
+            for (String method : report.methods()) {
+                Map<String, Object> m = (Map<String, Object>) summary.get(method);
+                h.append("<tr><td><a href=\"#task-").append(esc(taskName(bench))).append("\">").append(esc(taskName(bench)))
+                        .append("</a></td><td>").append(esc(method)).append("</td>");
+                for (String c : List.of(BenchReport.cell(m.get("final_accuracy"), 100, "%.1f"), BenchReport.cell(m.get("best_accuracy"), 100, "%.1f"),
+                        BenchReport.cell(m.get("train_seconds"), 1, "%.1f"),
+                        BenchReport.cell(m.get("time_to_target_seconds"), 1, "%.1f") + " (" + m.get("reached_target") + ")",
+                        BenchReport.cell(m.get("updated_parameter_fraction"), 100, "%.2f"),
+                        lost == null || !lost.containsKey(method) ? "" : lost.get(method))) {
+                    h.append("<td>").append(esc(c)).append("</td>");
+                }
+                h.append("</tr>\n");
+            }
+        }
+        return h.append("</table>\n").toString();
     }
 
     @SuppressWarnings("unchecked")

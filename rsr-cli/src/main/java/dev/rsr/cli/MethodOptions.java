@@ -18,8 +18,8 @@ final class MethodOptions {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Range(min = Double.MIN_VALUE, max = 10)
-    @Option(names = "--lr", description = "Base learning rate (default: 5e-5 from a pretrained encoder, 1e-3 from scratch; "
-            + "methods with adaptive rates start from it).")
+    @Option(names = "--lr", description = "Base learning rate (default: the rate the model carries, as encoders from rsr pretrain "
+            + "carry 1e-3; else 5e-5 from a pretrained encoder, 1e-3 from scratch; methods with adaptive rates start from it).")
     Double lr;
 
     @Range(min = 0, max = 10, note = "0 freezes the module")

@@ -73,9 +73,13 @@ final class MethodsBench {
         Plugins plugins = pluginOptions.plugins();
         TrainingBackend backend = plugins.trainingBackend();
         List<Run> runs = new ArrayList<>();
+        String model = null;
         for (int r = 0; r < repeats; r++) {
             long runSeed = seed + r;
             TaskOptions.Prepared prepared = task.prepare(runSeed, err);
+            if (model == null) {
+                model = task.describe(prepared.start());
+            }
             for (Variant v : variants) {
                 err.printf("== %s, repeat %d of %d (seed %d)%n", v.label(), r + 1, repeats, runSeed);
                 FineTuneConfig config = new FineTuneConfig(v.config(), maxSteps, 0, batch, runSeed, evalEvery);
@@ -90,8 +94,17 @@ final class MethodsBench {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("date", Instant.now().toString());
         json.put("machine", machine());
-        json.put("task", Map.of("train", task.train.toString(), "eval", task.eval.toString(), "max_steps", maxSteps, "batch", batch,
-                "eval_every", evalEvery, "seed", seed, "repeats", repeats, "target_fraction", target));
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("train", task.train.toString());
+        about.put("eval", task.eval.toString());
+        about.put("model", model);
+        about.put("max_steps", maxSteps);
+        about.put("batch", batch);
+        about.put("eval_every", evalEvery);
+        about.put("seed", seed);
+        about.put("repeats", repeats);
+        about.put("target_fraction", target);
+        json.put("task", about);
         json.put("runs", report.runsJson());
         json.put("summary", report.summaryJson());
         Path benchFile = out.resolve("bench.json");

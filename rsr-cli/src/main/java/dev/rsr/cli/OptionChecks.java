@@ -45,8 +45,10 @@ final class OptionChecks {
                 checkRange(cli, arg, field);
                 PathRole role = field.getAnnotation(PathRole.class);
                 // Only paths given on the command line: a default directory the command does not use need not exist.
-                if (role != null && given(own, arg) && arg.getValue() instanceof Path p) {
-                    paths.add(new PathArg(name(arg), role.value(), p));
+                if (role != null && given(own, arg)) {
+                    Object value = arg.getValue();
+                    Collection<?> values = value instanceof Collection<?> many ? many : List.of(value);
+                    values.stream().filter(Path.class::isInstance).forEach(p -> paths.add(new PathArg(name(arg), role.value(), (Path) p)));
                 }
             }
         }

@@ -185,6 +185,11 @@ final class TaskOptions {
                 new FineTuner.Data(trainSet, evalSet, Provenance.sha256(trainBytes), Provenance.sha256(evalBytes)));
     }
 
+    /** How a record names the starting model: the file's name with its digest, the pretrained model's name, or the zoo model's shape. */
+    String describe(FineTuner.Start start) {
+        return base.model != null ? base.model.getFileName() + " (" + start.base() + ")" : start.base();
+    }
+
     private TextTableReader reader(Path file) {
         return new TextTableReader(format != null ? format : TableFormat.of(file), textColumn, labelColumn);
     }

@@ -32,6 +32,8 @@ class PretrainCommandTest {
         ModelGraph model = OnnxFormat.read(encoder);
         assertEquals(SubwordTokenizer.KIND, TextTask.tokenizerOf(model, "e").orElseThrow().kind());
         assertEquals("contrastive", model.metadata().properties().get("rsr.provenance.pretraining.objective"), "the default objective");
+        assertEquals("0.001", model.metadata().properties().get(dev.rsr.engine.Refiner.FINETUNE_RATE_PROPERTY),
+                "the encoder carries the base rate its fine-tuning measured best at");
         assertTrue(model.graph().output("hidden").isPresent());
         assertEquals(List.of("input_ids", "attention_mask"), model.graph().inputs().stream().map(v -> v.name()).toList(),
                 "the exported encoder has no pretraining head");
@@ -44,6 +46,8 @@ class PretrainCommandTest {
         assertTrue(finetune.err().contains("attached a fresh 2-class head to output 'hidden'"), finetune.err());
         TextTask task = TextTask.fromModel(OnnxFormat.read(dir.resolve("cls.onnx")), "cls").orElseThrow();
         assertEquals(SubwordTokenizer.KIND, task.tokenizer().kind());
+        var metrics = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("cls.onnx.metrics.json").toFile());
+        assertEquals("0.001", metrics.path("settings").path("base_rate").asText(), "no --lr: the rate the encoder carries");
     }
 
     @Test

@@ -116,6 +116,10 @@ class ReportCommandTest {
 
     /** Every PNG the report references exists, decodes at the chart size, and every PNG written is referenced. */
     static String checkReport(Path out) throws Exception {
+        return checkReport(out, List.of("accuracy.png", "loss.png"));
+    }
+
+    static String checkReport(Path out, List<String> expected) throws Exception {
         Path html = out.resolve(HtmlReport.FILE);
         assertTrue(Files.isRegularFile(html), "no report.html in " + out);
         String page = Files.readString(html);
@@ -129,7 +133,7 @@ class ReportCommandTest {
             written = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).collect(Collectors.toCollection(TreeSet::new));
         }
         assertEquals(written, referenced);
-        assertTrue(referenced.containsAll(List.of("accuracy.png", "loss.png")), referenced.toString());
+        assertTrue(referenced.containsAll(expected), referenced.toString());
         for (String name : referenced) {
             BufferedImage image = ImageIO.read(out.resolve(name).toFile());
             assertNotNull(image, name + " does not decode");
@@ -151,7 +155,7 @@ class ReportCommandTest {
     }
 
     private static String lostLine(String page) {
-        Matcher m = Pattern.compile("<p class=\"lost\" id=\"where-rsr-lost\">(.*?)</p>").matcher(page);
+        Matcher m = Pattern.compile("<p class=\"lost\">(.*?)</p>").matcher(page);
         assertTrue(m.find(), "no 'Where RSR lost' line");
         return m.group(1);
     }
@@ -262,8 +266,31 @@ class ReportCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().contains("report.html"), run.err());
         String page = checkReport(out);
-        assertTrue(page.contains("zoo text-classifier (dim 16, layers 1, heads 2)"), page);
+        assertTrue(page.contains("zoo TextClassifier[vocabSize=18, dim=16, layers=1, heads=2"), page);
         assertTrue(page.contains("src=\"rsr-0-activity.png\""), page);
         assertTrue(page.contains("<tr><td>full</td>") && page.contains("<tr><td>rsr</td>"), page);
+    }
+
+    @Test
+    void severalBenchesMakeOneReportAcrossTheTasks() throws Exception {
+        Path negation = writeBench(Files.createDirectories(dir.resolve("negation")));
+        Path agreement = writeBench(Files.createDirectories(dir.resolve("agreement")));
+        Path out = dir.resolve("all");
+        CliRun run = CliRun.of("report", negation.toString(), agreement.toString(), "--out", out.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        String page = checkReport(out, List.of("negation-accuracy.png", "negation-loss.png", "agreement-accuracy.png",
+                "agreement-rsr-0-activity.png", "agreement-rsr-0-pheromone.png", "negation-rsr_lr=constant_-0-rates.png"));
+        assertTrue(page.contains("<h1>RSR report: 2 tasks</h1>"), page);
+        assertTrue(page.contains("<h2 id=\"task-negation\">Task: negation</h2>") && page.contains("<h2 id=\"task-agreement\">"), page);
+        // The table across the tasks: a row per task and method, with where the method lost.
+        assertTrue(page.contains("<tr><td><a href=\"#task-agreement\">agreement</a></td><td>bitfit</td><td>51.0 ± 1.4</td>"), page);
+        assertTrue(page.contains("<td>final accuracy 51.0% < full's 61.0%; never reached the target (99% of full's best)</td>".replace("<", "&lt;")
+                .replace("&lt;td>", "<td>").replace("&lt;/td>", "</td>")), page);
+        assertTrue(page.contains("<tr><td><a href=\"#task-negation\">negation</a></td><td>rsr</td><td>71.0 ± 1.4</td>"), page);
+        assertEquals(2, page.split("<p class=\"lost\">", -1).length - 1, "a 'where RSR lost' line per task");
+
+        CliRun noOut = CliRun.of("report", negation.toString(), agreement.toString());
+        assertEquals(2, noOut.exitCode());
+        assertTrue(noOut.err().contains("--out is required with several bench directories"), noOut.err());
     }
 }

@@ -2,6 +2,7 @@ package dev.rsr.engine;
 
 import dev.rsr.error.BackendException;
 import dev.rsr.error.ConfigurationException;
+import dev.rsr.error.ModelException;
 import dev.rsr.error.PluginException;
 import dev.rsr.inject.Plugins;
 import dev.rsr.ir.ModelGraph;
@@ -60,6 +61,12 @@ public final class Refiner implements AutoCloseable {
     public static final double PRETRAINED_RATE = 5e-5;
     /** The default base rate when starting from random weights. */
     public static final double SCRATCH_RATE = 1e-3;
+    /**
+     * A model's metadata property: the base rate at which its producer measured fine-tuning it to
+     * go best, the default base rate from that model ({@code rsr pretrain} writes it). A default
+     * for every pretrained model cannot fit both a small encoder trained briefly and a large one.
+     */
+    public static final String FINETUNE_RATE_PROPERTY = "rsr.finetune.base_rate";
 
     /** Mini-batches for one worker; each worker draws from its own stream. */
     @FunctionalInterface
@@ -129,10 +136,37 @@ public final class Refiner implements AutoCloseable {
     public record TimeSplit(double stepMs, double forwardMs, double hostMs, double maintenanceMs) {
     }
 
+    /**
+     * The base rate when the configuration sets none: from random weights {@link #SCRATCH_RATE};
+     * from a pretrained model the rate its metadata carries ({@link #FINETUNE_RATE_PROPERTY}), else
+     * {@link #PRETRAINED_RATE}.
+     *
+     * @throws ModelException when the property is there but not a positive number
+     */
+    public static double defaultBaseRate(ModelGraph model, boolean pretrained) {
+        if (!pretrained) {
+            return SCRATCH_RATE;
+        }
+        String carried = model.metadata().properties().get(FINETUNE_RATE_PROPERTY);
+        if (carried == null) {
+            return PRETRAINED_RATE;
+        }
+        try {
+            double rate = Double.parseDouble(carried.strip());
+            if (rate > 0 && rate <= 10) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ModelException("the model's metadata property " + FINETUNE_RATE_PROPERTY + " must be a number in (0, 10], got '"
+                + carried + "'");
+    }
+
     /** The engine's own settings. */
     private record EngineSettings(String trainable, int workers, double baseRate, Map<String, Double> moduleRates, int snapshotEvery,
                                   int refreshEvery, int maxDivergences, int rateSearch, double rateSearchDivisor) {
-        static EngineSettings read(Settings s, boolean pretrained) {
+        static EngineSettings read(Settings s, double defaultBaseRate) {
             String trainable = s.choice("trainable", "all", List.of("all", "biases"));
             String w = s.text("workers");
             int workers = 1;
@@ -141,7 +175,7 @@ public final class Refiner implements AutoCloseable {
             } else if (w != null) {
                 workers = parseWorkers(w, s);
             }
-            double base = s.positiveDecimal("base_rate", pretrained ? PRETRAINED_RATE : SCRATCH_RATE, 10);
+            double base = s.positiveDecimal("base_rate", defaultBaseRate, 10);
             Map<String, Double> rates = new LinkedHashMap<>();
             for (String item : s.names("module_rates", List.of())) {
                 int colon = item.lastIndexOf(':');
@@ -262,7 +296,7 @@ public final class Refiner implements AutoCloseable {
         this.batches = batches;
         this.strategies = new Strategies(plugins, config.forStart(setup.pretrained()));
         Settings engineSettings = config.engineSettings();
-        this.engine = EngineSettings.read(engineSettings, setup.pretrained());
+        this.engine = EngineSettings.read(engineSettings, defaultBaseRate(model, setup.pretrained()));
         engineSettings.check();
 
         List<String> trainable = trainableParameters();

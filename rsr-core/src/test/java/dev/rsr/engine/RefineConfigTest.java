@@ -2,6 +2,12 @@ package dev.rsr.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rsr.error.ModelException;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.zoo.TextClassifier;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,6 +42,22 @@ class RefineConfigTest {
             if (!method.equals("rsr")) {
                 assertEquals(RefineConfig.method(method).values(), RefineConfig.method(method).forStart(false).values(), method);
             }
+        }
+    }
+
+    @Test
+    void theDefaultBaseRateIsTheOneThePretrainedModelCarries() {
+        ModelGraph plain = new TextClassifier(50, 8, 1, 2, 16, 8, 2, 1).build();
+        ModelGraph carrying = plain.withMetadata(plain.metadata().withProperty(Refiner.FINETUNE_RATE_PROPERTY, "1e-3"));
+        assertEquals(1e-3, Refiner.defaultBaseRate(carrying, true));
+        assertEquals(Refiner.PRETRAINED_RATE, Refiner.defaultBaseRate(plain, true), "no property: the default for pretrained models");
+        assertEquals(Refiner.SCRATCH_RATE, Refiner.defaultBaseRate(plain, false));
+        ModelGraph small = plain.withMetadata(plain.metadata().withProperty(Refiner.FINETUNE_RATE_PROPERTY, "2e-4"));
+        assertEquals(Refiner.SCRATCH_RATE, Refiner.defaultBaseRate(small, false), "random weights: the carried rate is not theirs");
+        for (String bad : new String[] {"fast", "0", "-1e-3", "NaN", "11"}) {
+            ModelGraph wrong = plain.withMetadata(plain.metadata().withProperty(Refiner.FINETUNE_RATE_PROPERTY, bad));
+            ModelException e = assertThrows(ModelException.class, () -> Refiner.defaultBaseRate(wrong, true), bad);
+            assertTrue(e.getMessage().contains(Refiner.FINETUNE_RATE_PROPERTY) && e.getMessage().contains("'" + bad + "'"), e.getMessage());
         }
     }
 }
