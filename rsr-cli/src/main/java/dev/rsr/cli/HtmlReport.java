@@ -608,11 +608,9 @@ final class HtmlReport {
         return String.join(", ", parts);
     }
 
-    /** The machine drawing the report: the same one when {@code rsr bench --report} drew it. */
+    /** The machine drawing the report (the same one when {@code rsr bench --report} drew it), described as bench.json describes its own. */
     static String thisMachine() {
-        String load = LoadAverage.line().map(line -> line.split("\\s+")[0]).orElse("not available");
-        return System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
-                + " processors, Java " + System.getProperty("java.version") + ", load average (1 min) " + load;
+        return measuredOn(READ.valueToTree(MethodsBench.machine()));
     }
 
     private static void row(StringBuilder h, String name, String value) {

@@ -119,12 +119,14 @@ final class MethodsBench {
         return label.replaceAll("[^A-Za-z0-9._=-]+", "_") + "-" + repeat + ".metrics.json";
     }
 
-    private static Map<String, Object> machine() {
+    /** This machine as bench.json records it: cores, operating system, Java, and the 1-minute load average now. */
+    static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.version"));
-        m.put("load_average_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        m.put("load_average_1_min", load < 0 ? "not available" : String.format(java.util.Locale.ROOT, "%.2f", load));
         return m;
     }
 }

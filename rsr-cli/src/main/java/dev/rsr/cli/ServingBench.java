@@ -1,6 +1,5 @@
 package dev.rsr.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
@@ -13,7 +12,6 @@ import dev.rsr.zoo.TextClassifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,7 +72,6 @@ final class ServingBench implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** A fixed pool of examples, cycled through by both the clients and rsr predict. */
     private static final int POOL = 256;
@@ -268,18 +265,8 @@ final class ServingBench implements Callable<Integer> {
         });
     }
 
-    private interface JsonWriter {
-        void write(JsonGenerator gen) throws IOException;
-    }
-
-    private static String json(JsonWriter writer) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator gen = JSON.createGenerator(out)) {
-            writer.write(gen);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+    private static String json(JsonTensors.Writer writer) {
+        return new String(JsonTensors.toBytes(writer), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String loadAverage() {

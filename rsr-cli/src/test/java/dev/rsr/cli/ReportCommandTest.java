@@ -198,7 +198,7 @@ class ReportCommandTest {
 
         // The header says what was measured.
         for (String fact : List.of("train train.tsv, eval eval.tsv", "42, 43", "2026-01-02T03:04:05Z", "at most 20 per run",
-                "full, rsr, bitfit, rsr{lr=constant}", "Report drawn on", "processors, Java ")) {
+                "full, rsr, bitfit, rsr{lr=constant}", "Report drawn on", "cores " + Runtime.getRuntime().availableProcessors() + ", os ")) {
             assertTrue(page.contains(HtmlReport.esc(fact)), fact);
         }
     }

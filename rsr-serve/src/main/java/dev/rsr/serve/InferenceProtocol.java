@@ -1,6 +1,5 @@
 package dev.rsr.serve;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rsr.error.DataException;
@@ -8,9 +7,7 @@ import dev.rsr.ir.DataType;
 import dev.rsr.ir.Shape;
 import dev.rsr.ir.TensorData;
 import dev.rsr.ir.ValueInfo;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +18,6 @@ import java.util.Map;
  * field by field, every message naming the field at fault) and inference responses.
  */
 final class InferenceProtocol {
-    private static final JsonFactory JSON = new JsonFactory();
     /** Most elements in one input tensor: {@link TensorData}'s own limit. */
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE / 8;
 
@@ -244,7 +240,7 @@ final class InferenceProtocol {
     }
 
     static byte[] inferResponse(ServedModel model, Request request, Map<String, TensorData> outputs) {
-        return write(gen -> {
+        return JsonTensors.toBytes(gen -> {
             gen.writeStartObject();
             gen.writeStringField("model_name", model.name);
             if (request.id() != null) {
@@ -271,7 +267,7 @@ final class InferenceProtocol {
     }
 
     static byte[] metadata(ServedModel model) {
-        return write(gen -> {
+        return JsonTensors.toBytes(gen -> {
             gen.writeStartObject();
             gen.writeStringField("name", model.name);
             gen.writeArrayFieldStart("versions");
@@ -307,7 +303,7 @@ final class InferenceProtocol {
 
     static byte[] classifyResponse(ServedModel model, List<TextClassification.Prediction> predictions, boolean many) {
         List<String> labels = model.text.task().labels();
-        return write(gen -> {
+        return JsonTensors.toBytes(gen -> {
             gen.writeStartObject();
             gen.writeStringField("model_name", model.name);
             if (many) {
@@ -335,7 +331,7 @@ final class InferenceProtocol {
     }
 
     static byte[] error(String message) {
-        return write(gen -> {
+        return JsonTensors.toBytes(gen -> {
             gen.writeStartObject();
             gen.writeStringField("error", message);
             gen.writeEndObject();
@@ -343,7 +339,7 @@ final class InferenceProtocol {
     }
 
     static byte[] object(Map<String, Object> fields) {
-        return write(gen -> {
+        return JsonTensors.toBytes(gen -> {
             gen.writeStartObject();
             for (Map.Entry<String, Object> e : fields.entrySet()) {
                 gen.writeFieldName(e.getKey());
@@ -361,19 +357,5 @@ final class InferenceProtocol {
             }
             gen.writeEndObject();
         });
-    }
-
-    private interface Writer {
-        void write(JsonGenerator gen) throws IOException;
-    }
-
-    private static byte[] write(Writer writer) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator gen = JSON.createGenerator(out)) {
-            writer.write(gen);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

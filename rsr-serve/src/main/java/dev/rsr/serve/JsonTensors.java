@@ -17,7 +17,26 @@ import java.util.List;
  * JSON tensor reader and writer of {@code rsr predict} and {@code rsr serve}.
  */
 public final class JsonTensors {
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+
     private JsonTensors() {
+    }
+
+    /** Writes one JSON document. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(JsonGenerator gen) throws IOException;
+    }
+
+    /** The bytes (UTF-8) of the JSON document {@code writer} writes; in memory, so an I/O failure is a bug. */
+    public static byte[] toBytes(Writer writer) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (JsonGenerator gen = JSON.createGenerator(out)) {
+            writer.write(gen);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** Parses a (possibly nested) JSON array or a number as a tensor of {@code type}. */
