@@ -237,11 +237,18 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
         int threads;
 
+        @Option(names = "--profile", description = "Also trace a few steps of each size and print where the time goes: by kind of op "
+                + "(matmuls, elementwise, reductions, data movement, softmax, optimizer) and by phase (forward, backward, update).")
+        boolean profile;
+
         @picocli.CommandLine.Mixin
         PluginOptions pluginOptions = new PluginOptions();
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
+
+        /** Traced steps per size for --profile. */
+        static final int PROFILED_STEPS = 5;
 
         /** The two sizes: the zoo default and a wider, deeper one. */
         static final Map<String, TextClassifier> SIZES = Map.of(
@@ -256,6 +263,9 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("%-6s %-10s %12s %8s %10s %12s %12s %10s %10s%n", "size", "updating", "parameters", "batch", "sequence",
                     "ms/step p50", "examples/s", "GFLOP/s", "% ceiling");
             TrainingBackend backend = pluginOptions.plugins().get(TrainingBackend.class, dev.rsr.tensorflow.TensorFlowTrainingBackend.NAME);
+            // Printed after the table, which then reads as one block.
+            Map<String, List<dev.rsr.tensorflow.training.StepTrace>> profiles = new java.util.LinkedHashMap<>();
+            Map<String, Double> untraced = new java.util.HashMap<>();
             for (String size : List.of("small", "base")) {
                 TextClassifier config = SIZES.get(size);
                 ModelGraph model = config.build();
@@ -277,8 +287,20 @@ final class BenchCommand implements Callable<Integer> {
                     out.printf("%-6s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", size, "head only", model.parameterCount(), batch,
                             sequence, head, batch / (head / 1000), "-", "-");
                     out.flush();
+                    if (profile) {
+                        if (!(session instanceof dev.rsr.tensorflow.training.TensorFlowTrainingSession traced)) {
+                            throw new dev.rsr.error.ConfigurationException("--profile: only the TensorFlow training backend traces its steps");
+                        }
+                        List<dev.rsr.tensorflow.training.StepTrace> traces = new java.util.ArrayList<>();
+                        for (int i = 0; i < PROFILED_STEPS; i++) {
+                            traces.add(traced.traceStep(b, StepPlan.all(modules, 1e-4)));
+                        }
+                        profiles.put(size, traces);
+                        untraced.put(size, all);
+                    }
                 }
             }
+            profiles.forEach((size, traces) -> TrainingProfile.print(out, size, traces, untraced.get(size)));
             return 0;
         }
 

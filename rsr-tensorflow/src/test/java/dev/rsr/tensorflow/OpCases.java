@@ -57,6 +57,7 @@ final class OpCases {
         // Linear algebra.
         c.add(diff("MatMul 2-D", "MatMul", param(randn(27, 3, 4)), param(randn(28, 4, 5))));
         c.add(diff("MatMul 3-D x 2-D", "MatMul", param(randn(29, 2, 3, 4)), param(randn(30, 4, 5))));
+        c.add(diff("MatMul 4-D x 2-D", "MatMul", param(randn(131, 2, 2, 3, 4)), param(randn(132, 4, 5))));
         c.add(diff("MatMul 4-D broadcast", "MatMul", param(randn(31, 2, 1, 3, 4)), param(randn(32, 3, 4, 2))));
         c.add(diff("Gemm plain", "Gemm", param(randn(33, 3, 4)), param(randn(34, 4, 5)), param(randn(35, 5))));
         c.add(diff("Gemm transA transB alpha beta", "Gemm",

@@ -166,6 +166,15 @@ public final class CoreOps implements OpConverterProvider {
         if (ra < 2 || rb < 2) {
             throw c.error("MatMul with a 1-D operand is not supported by the TensorFlow backend (ranks " + ra + ", " + rb + ")");
         }
+        if (ra > 2 && rb == 2) {
+            // x[..., K] · W[K, N] as one 2-D MatMul on x seen as [rows, K]. As a BatchMatMul, W is broadcast over the
+            // batch and its gradient is a product per batch element summed afterwards: a transformer's dense layers
+            // spent most of a training step there (measured with the step tracer on the 5.2 M-parameter zoo model).
+            Output<?> shape = Tf.shape(c, a);
+            Output<?> rows = Tf.reshape(c, a, concat(c, List.of(c.longs(-1), Tf.slice1d(c, shape, ra - 1, null))));
+            Output<?> y = op(c, "MatMul", rows, b);
+            return List.of(Tf.reshape(c, y, concat(c, List.of(Tf.slice1d(c, shape, 0, (long) ra - 1), Tf.slice1d(c, Tf.shape(c, b), 1, null)))));
+        }
         return List.of(op(c, ra == 2 && rb == 2 ? "MatMul" : "BatchMatMulV2", a, b));
     }
 

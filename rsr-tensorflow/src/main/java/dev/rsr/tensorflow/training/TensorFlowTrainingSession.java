@@ -36,6 +36,8 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 
 /**
  * Training in TensorFlow, with everything per element in the graph: the loss, the gradients, the
@@ -53,6 +55,8 @@ public final class TensorFlowTrainingSession implements TrainingSession {
     private final UpdateGraph updates;
     private final Map<String, Long> moduleSteps = new ConcurrentHashMap<>();
     private final ModuleLocks locks = new ModuleLocks();
+    /** The run metadata of the step {@link #traceStep} is tracing; null when not tracing. */
+    private volatile List<RunMetadata> trace;
     /** Each snapshotted module's step count at its snapshot, restored with it. */
     private final Map<String, Long> snapshotSteps = new ConcurrentHashMap<>();
 
@@ -152,7 +156,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                     feedScalar(runner, m.beta2Power(), Math.pow(o.beta2(), t), tensors);
                     m.parameters().forEach(p -> runner.addTarget(p.update()));
                 }
-                runner.run().close();
+                execute(runner).close();
                 return null;
             });
             active.forEach(m -> moduleSteps.merge(m.name(), 1L, Long::sum));
@@ -202,7 +206,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                     signalled.add(m);
                 }
             }
-            try (Result r = runner.run()) {
+            try (Result r = execute(runner)) {
                 double value = TfTensors.toTensorData(r.get(0)).getAsDouble(0);
                 boolean finite = Double.isFinite(value);
                 for (int i = 0; i < active.size(); i++) {
@@ -218,6 +222,46 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                 return new Gradients(value, finite, signals);
             }
         });
+    }
+
+    /**
+     * One step as {@link #step} takes it, with TensorFlow's tracing on: how long each node of the
+     * graph ran, for finding where a step's time goes. Tracing slows the step; time steps without it.
+     * Not while other threads step on this session.
+     */
+    public StepTrace traceStep(Batch batch, StepPlan plan) {
+        List<RunMetadata> runs = new ArrayList<>();
+        trace = runs;
+        long start = System.nanoTime();
+        try {
+            step(batch, plan);
+        } finally {
+            trace = null;
+        }
+        double wallMs = (System.nanoTime() - start) / 1e6;
+        List<StepTrace.NodeTime> nodes = new ArrayList<>();
+        for (RunMetadata run : runs) {
+            for (var device : run.getStepStats().getDevStatsList()) {
+                for (var node : device.getNodeStatsList()) {
+                    org.tensorflow.GraphOperation op = compiled.graph().operation(node.getNodeName());
+                    nodes.add(new StepTrace.NodeTime(node.getNodeName(), op == null ? "" : op.type(),
+                            (node.getOpEndRelMicros() - node.getOpStartRelMicros()) / 1000.0));
+                }
+            }
+        }
+        return new StepTrace(wallMs, runs.size(), List.copyOf(nodes));
+    }
+
+    /** Runs {@code runner}, traced while {@link #traceStep} is tracing. */
+    private Result execute(Session.Runner runner) {
+        List<RunMetadata> runs = trace;
+        if (runs == null) {
+            return runner.run();
+        }
+        runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+        Result r = runner.runAndFetchMetadata();
+        r.getMetadata().ifPresent(runs::add);
+        return r;
     }
 
     /** Marks modules as in use by the calling thread; refuses ones in use by another. */

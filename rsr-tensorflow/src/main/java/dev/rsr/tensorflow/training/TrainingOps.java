@@ -75,6 +75,11 @@ final class TrainingOps {
         return op("Range", constant(TensorData.ofInts(new long[0], 0)), op("Rank", x), constant(TensorData.ofInts(new long[0], 1)));
     }
 
+    /** {@code Σ x²} over every axis, a scalar: one pass over {@code x} (L2Loss is Σ x² / 2), no squared copy. */
+    Output<?> sumOfSquares(Output<?> x) {
+        return op("Mul", op("L2Loss", x), scalar(2));
+    }
+
     /** {@code Σ x} over every axis, a scalar. */
     Output<?> sumAll(Output<?> x) {
         return op("Sum", x, allAxes(x));

@@ -78,7 +78,7 @@ final class UpdateGraph {
                 ParameterOps built = parameter(compiled.parameters().get(p), m.name(), g, spec, lr, beta1Power, beta2Power, mops.sub(p));
                 params.add(built);
                 parameters.put(p, built);
-                squares.add(mops.sumAll(mops.op("Mul", g, g)));
+                squares.add(mops.sumOfSquares(g));
                 if (spec.moduleSignals()) {
                     signals.add(signal(built, compiled.parameters().get(p), spec.optimizer(), mops));
                 }
@@ -202,8 +202,8 @@ final class UpdateGraph {
         }
         Output<?> g = p.gradient();
         Output<?> w = param.read();
-        return ops.builder("Pack").addInputList(new Output<?>[] {ops.sumAll(ops.op("Mul", g, g)), ops.sumAll(ops.op("Mul", g, direction)),
-                ops.sumAll(ops.op("Mul", direction, direction)), ops.sumAll(ops.op("Mul", w, w))}).build().output(0);
+        return ops.builder("Pack").addInputList(new Output<?>[] {ops.sumOfSquares(g), ops.sumAll(ops.op("Mul", g, direction)),
+                ops.sumOfSquares(direction), ops.sumOfSquares(w)}).build().output(0);
     }
 
     private static Output<?> addN(TrainingOps ops, List<Output<?>> xs) {
