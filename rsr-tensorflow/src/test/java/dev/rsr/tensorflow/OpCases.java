@@ -34,6 +34,8 @@ final class OpCases {
                 List.of(DataType.INT64), false));
         c.add(diff("Pow tensor exponent", "Pow", param(uniform(9, 0.5f, 2f, 3, 2)), param(uniform(10, -1f, 2f, 3, 2))));
         c.add(diff("Pow constant 2", "Pow", param(randn(11, 4, 3)), constant(TensorData.scalarFloat(2f))));
+        c.add(diff("Pow constant 0.5", "Pow", param(uniform(133, 0.5f, 2f, 4, 3)), constant(TensorData.ofFloats(new long[] {1}, 0.5f))));
+        c.add(diff("Pow constant 1", "Pow", param(randn(134, 4, 3)), constant(TensorData.scalarFloat(1f))));
         c.add(diff("Max variadic", "Max", param(randn(12, 3, 4)), param(randn(13, 4)), param(randn(14, 3, 1))));
         c.add(diff("Min", "Min", param(randn(15, 3, 4)), param(randn(16, 3, 4))));
         // Unary.

@@ -40,7 +40,7 @@ public final class CoreOps implements OpConverterProvider {
         m.put("Sub", binary("Sub"));
         m.put("Mul", binary("Mul"));
         m.put("Div", c -> List.of(op(c, c.typeOf(c.input(0)).isFloatingPoint() ? "RealDiv" : "TruncateDiv", c.input(0), c.input(1))));
-        m.put("Pow", c -> List.of(op(c, "Pow", c.input(0), Tf.cast(c, c.input(1), c.typeOf(c.input(0))))));
+        m.put("Pow", CoreOps::pow);
         m.put("Max", variadic("Maximum"));
         m.put("Min", variadic("Minimum"));
         m.put("Equal", binary("Equal"));
@@ -111,6 +111,31 @@ public final class CoreOps implements OpConverterProvider {
 
     private static OpConverter binary(String tfOp) {
         return c -> List.of(op(c, tfOp, c.input(0), c.input(1)));
+    }
+
+    /**
+     * x^y; a constant exponent of 2, 1 or 0.5 as Square, Identity or Sqrt. Layer norms exported from
+     * PyTorch square with Pow(x, 2): TensorFlow's general Pow kernel and its gradient (which also
+     * differentiates by the exponent, through a logarithm) took a sixth of an all-MiniLM-L6-v2
+     * training step.
+     */
+    private static List<Output<?>> pow(ConversionContext c) {
+        Output<?> x = c.input(0);
+        // One element, of a rank that broadcasting does not add to x's.
+        var exponent = c.constantInput(1).filter(e -> e.elementCount() == 1 && e.rank() <= c.rank(x)).map(e -> e.getAsDouble(0));
+        if (exponent.isPresent() && (c.typeOf(x) == DataType.FLOAT || c.typeOf(x) == DataType.DOUBLE)) {
+            double e = exponent.get();
+            if (e == 2) {
+                return List.of(op(c, "Square", x));
+            }
+            if (e == 1) {
+                return List.of(op(c, "Identity", x));
+            }
+            if (e == 0.5) {
+                return List.of(op(c, "Sqrt", x));
+            }
+        }
+        return List.of(op(c, "Pow", x, Tf.cast(c, c.input(1), c.typeOf(x))));
     }
 
     /** Max/Min take any number of inputs in ONNX. */
