@@ -2,6 +2,8 @@ package dev.rsr.cli;
 
 import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
+import dev.rsr.ir.ModelGraph;
+import dev.rsr.ir.TensorData;
 import dev.rsr.spi.InferenceBackend;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.training.Batch;
@@ -10,9 +12,9 @@ import dev.rsr.training.StepPlan;
 import dev.rsr.training.TaskModule;
 import dev.rsr.training.TrainingSession;
 import dev.rsr.training.TrainingSpec;
-import dev.rsr.ir.ModelGraph;
-import dev.rsr.ir.TensorData;
+import dev.rsr.zoo.Heads;
 import dev.rsr.zoo.TextClassifier;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -218,8 +220,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "training", mixinStandardHelpOptions = true,
-            description = {"Training step time of the zoo text classifier at two sizes (Adam, all parameters), with achieved "
-                    + "GFLOP/s as a share of TensorFlow's dense MatMul throughput measured in the same run."})
+            description = {"Training step time (Adam, all parameters; then the head alone) with achieved GFLOP/s as a share of "
+                    + "TensorFlow's dense MatMul throughput measured in the same run: the zoo text classifier at two sizes, or the "
+                    + "model given (an encoder gets a fresh 2-class head)."})
     static final class Training implements Callable<Integer> {
         @Range(min = 1, max = 65536)
         @Option(names = "--batch", defaultValue = "32", description = "Examples per step (default: ${DEFAULT-VALUE}).")
@@ -230,16 +233,28 @@ final class BenchCommand implements Callable<Integer> {
         int sequence;
 
         @Range(min = 1, max = 1e9)
-        @Option(names = "--steps", defaultValue = "30", description = "Measured steps per size (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--steps", defaultValue = "30", description = "Measured steps per model (default: ${DEFAULT-VALUE}).")
         int steps;
 
         @Range(min = 0, max = 1024, note = "0 = all cores")
         @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
         int threads;
 
-        @Option(names = "--profile", description = "Also trace a few steps of each size and print where the time goes: by kind of op "
-                + "(matmuls, elementwise, reductions, data movement, softmax, optimizer) and by phase (forward, backward, update).")
+        @Option(names = "--profile", description = "Also trace a few steps of each model and print where the time goes: by kind of "
+                + "op (matmuls, elementwise, reductions, data movement, softmax, optimizer) and by phase (forward, backward, update).")
         boolean profile;
+
+        static final class Source {
+            @PathRole(PathRole.Kind.INPUT_FILE)
+            @Option(names = "--model", description = "Time this ONNX text classifier or encoder instead of the zoo sizes.")
+            Path model;
+
+            @Option(names = "--pretrained", description = "Time a pretrained encoder shipped with RSR instead: all-minilm-l6-v2.")
+            String pretrained;
+        }
+
+        @ArgGroup(exclusive = true)
+        Source source;
 
         @picocli.CommandLine.Mixin
         PluginOptions pluginOptions = new PluginOptions();
@@ -247,7 +262,7 @@ final class BenchCommand implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        /** Traced steps per size for --profile. */
+        /** Traced steps per model for --profile. */
         static final int PROFILED_STEPS = 5;
 
         /** The two sizes: the zoo default and a wider, deeper one. */
@@ -255,37 +270,45 @@ final class BenchCommand implements Callable<Integer> {
                 "small", TextClassifier.defaults(),
                 "base", new TextClassifier(8000, 256, 4, 4, 1024, 128, 2, 42));
 
+        /** A model to time, and the dense FLOPs of one training step on it. */
+        private record Subject(String name, ModelGraph model, double flops) {
+        }
+
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
+            List<Subject> subjects = subjects();
             double ceiling = dev.rsr.tensorflow.MatMulProbe.gflops(1024, 3, threads);
             out.printf("TensorFlow MatMul 1024x1024 ceiling, this run: %.1f GFLOP/s%n", ceiling);
-            out.printf("%-6s %-10s %12s %8s %10s %12s %12s %10s %10s%n", "size", "updating", "parameters", "batch", "sequence",
+            out.printf("%-16s %-10s %12s %8s %10s %12s %12s %10s %10s%n", "model", "updating", "parameters", "batch", "sequence",
                     "ms/step p50", "examples/s", "GFLOP/s", "% ceiling");
             TrainingBackend backend = pluginOptions.plugins().get(TrainingBackend.class, dev.rsr.tensorflow.TensorFlowTrainingBackend.NAME);
             // Printed after the table, which then reads as one block.
             Map<String, List<dev.rsr.tensorflow.training.StepTrace>> profiles = new java.util.LinkedHashMap<>();
             Map<String, Double> untraced = new java.util.HashMap<>();
-            for (String size : List.of("small", "base")) {
-                TextClassifier config = SIZES.get(size);
-                ModelGraph model = config.build();
+            for (Subject subject : subjects) {
+                ModelGraph model = subject.model();
                 List<TaskModule> modules = TaskModule.fromParameterGroups(model);
                 TrainingSpec trainingSpec = TrainingSpec.builder(LossSpec.classification(), modules).threads(threads).build();
                 Map<String, TensorData> inputs = RandomInputs.make(model, batch, sequence, 3);
+                long classes = model.graph().output(TextClassifier.LOGITS).orElseThrow().shape().dim(1).size();
                 long[] labels = new long[batch];
                 for (int i = 0; i < batch; i++) {
-                    labels[i] = i % config.classes();
+                    labels[i] = i % Math.max(1, classes);
                 }
                 Batch b = new Batch(inputs, TensorData.ofLongs(new long[] {batch}, labels));
                 try (TrainingSession session = backend.open(model, trainingSpec)) {
                     // Every module, then only the head: the head-only step skips the encoder's backward pass.
                     double all = medianStepMs(session, b, StepPlan.all(modules, 1e-4));
-                    double gflops = trainingFlops(config, batch, sequence) / (all / 1000) / 1e9;
-                    out.printf("%-6s %-10s %,12d %8d %10d %12.1f %12.1f %10.1f %9.0f%%%n", size, "all", model.parameterCount(), batch,
-                            sequence, all, batch / (all / 1000), gflops, 100 * gflops / ceiling);
-                    double head = medianStepMs(session, b, new StepPlan(java.util.Set.of("head"), Map.of("head", 1e-4)));
-                    out.printf("%-6s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", size, "head only", model.parameterCount(), batch,
-                            sequence, head, batch / (head / 1000), "-", "-");
+                    double gflops = subject.flops() / (all / 1000) / 1e9;
+                    out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10.1f %9.0f%%%n", subject.name(), "all", model.parameterCount(),
+                            batch, sequence, all, batch / (all / 1000), gflops, 100 * gflops / ceiling);
+                    if (modules.stream().anyMatch(m -> m.name().equals(Heads.CLASSIFIER_GROUP))) {
+                        double head = medianStepMs(session, b, new StepPlan(java.util.Set.of(Heads.CLASSIFIER_GROUP),
+                                Map.of(Heads.CLASSIFIER_GROUP, 1e-4)));
+                        out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", subject.name(), "head only",
+                                model.parameterCount(), batch, sequence, head, batch / (head / 1000), "-", "-");
+                    }
                     out.flush();
                     if (profile) {
                         if (!(session instanceof dev.rsr.tensorflow.training.TensorFlowTrainingSession traced)) {
@@ -295,13 +318,43 @@ final class BenchCommand implements Callable<Integer> {
                         for (int i = 0; i < PROFILED_STEPS; i++) {
                             traces.add(traced.traceStep(b, StepPlan.all(modules, 1e-4)));
                         }
-                        profiles.put(size, traces);
-                        untraced.put(size, all);
+                        profiles.put(subject.name(), traces);
+                        untraced.put(subject.name(), all);
                     }
                 }
             }
-            profiles.forEach((size, traces) -> TrainingProfile.print(out, size, traces, untraced.get(size)));
+            profiles.forEach((name, traces) -> TrainingProfile.print(out, name, traces, untraced.get(name)));
             return 0;
+        }
+
+        /** The zoo sizes, or the model the options name, as a classifier. */
+        private List<Subject> subjects() throws IOException {
+            if (source == null) {
+                return List.of("small", "base").stream().map(size -> new Subject(size, SIZES.get(size).build(),
+                        trainingFlops(SIZES.get(size), batch, sequence))).toList();
+            }
+            ModelGraph loaded = source.model != null ? dev.rsr.onnx.OnnxFormat.read(source.model)
+                    : dev.rsr.huggingface.PretrainedModels.load(source.pretrained);
+            ModelGraph classifier = loaded.graph().output(TextClassifier.LOGITS).isPresent() ? loaded
+                    : Heads.classifier(loaded, TaskOptions.hiddenOutput(loaded), 2, 42);
+            String name = source.model != null ? source.model.getFileName().toString() : source.pretrained;
+            return List.of(new Subject(name, classifier, 6.0 * batch * sequence * denseWeights(classifier)));
+        }
+
+        /**
+         * Elements of the weight matrices a model multiplies its activations by (MatMul or Gemm with
+         * a 2-D initializer): a training step costs about 6 FLOPs per token for each (2 forward, 4
+         * backward); attention's own products are left out.
+         */
+        static long denseWeights(ModelGraph model) {
+            long elements = 0;
+            for (dev.rsr.ir.Node n : model.graph().nodes()) {
+                if ((n.opType().equals("MatMul") || n.opType().equals("Gemm")) && n.inputs().size() > 1) {
+                    TensorData w = model.graph().initializers().get(n.inputs().get(1));
+                    elements += w != null && w.rank() == 2 ? w.elementCount() : 0;
+                }
+            }
+            return elements;
         }
 
         private double medianStepMs(TrainingSession session, Batch b, StepPlan plan) {

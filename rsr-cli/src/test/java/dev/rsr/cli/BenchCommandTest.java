@@ -1,6 +1,13 @@
 package dev.rsr.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rsr.onnx.OnnxFormat;
+import dev.rsr.zoo.TextClassifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,5 +28,26 @@ class BenchCommandTest {
         assertEquals(List.of("rsr{booster=none;pheromone=none}", "rsr{mask.density=0.3;selector.always=first,last}"),
                 methods("rsr{booster=none;pheromone=none},rsr{mask.density=0.3;selector.always=first,last}"));
         assertEquals(List.of("full", "rsr"), methods("full,rsr"));
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainingTimesAGivenModelAndSaysWhereTheTimeGoes() throws Exception {
+        TextClassifier config = new TextClassifier(100, 16, 1, 2, 32, 16, 2, 1);
+        Path model = Files.write(dir.resolve("tiny.onnx"), OnnxFormat.toBytes(config.build()));
+        // q, k, v and output projections (4 x 16 x 16), the feed-forward (2 x 16 x 32) and the head (16 x 2).
+        assertEquals(4 * 16 * 16 + 2 * 16 * 32 + 16 * 2, BenchCommand.Training.denseWeights(config.build()));
+
+        CliRun run = CliRun.of("bench", "training", "--model", model.toString(), "--steps", "2", "--batch", "4", "--sequence", "8",
+                "--threads", "1", "--profile");
+        assertEquals(0, run.exitCode(), run.err());
+        String out = run.out();
+        assertTrue(out.contains("tiny.onnx") && out.contains(" all ") && out.contains("head only"), out);
+        assertTrue(out.contains("tiny.onnx: where a step's time goes (5 traced steps"), out);
+        for (String kind : new String[] {"matmul", "elementwise", "optimizer"}) {
+            assertTrue(out.lines().anyMatch(l -> l.startsWith(kind + " ")), kind + " row missing:\n" + out);
+        }
     }
 }

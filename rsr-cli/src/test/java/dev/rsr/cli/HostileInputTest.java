@@ -89,7 +89,7 @@ class HostileInputTest {
                 "--layers", "1", "--heads", "2", "--plugins", in + "plugins"));
         BASE.put("bench inference", List.of("bench", "inference", "--model", in + "mlp.onnx", "--seconds", "0.1",
                 "--warmup-seconds", "0"));
-        BASE.put("bench training", List.of("bench", "training", "--steps", "1"));
+        BASE.put("bench training", List.of("bench", "training", "--model", in + "classifier.onnx", "--steps", "1"));
         BASE.put("pretrain", List.of("pretrain", "--corpus", in + "corpus.txt", "--out", out + "encoder.onnx", "--checkpoint",
                 out + "encoder.ckpt", "--max-steps", "1", "--vocab", "64", "--dim", "16", "--layers", "1", "--heads", "2",
                 "--wordnet-dir", in + "wordnet", "--fortunes-dir", in + "fortunes", "--plugins", in + "plugins"));
