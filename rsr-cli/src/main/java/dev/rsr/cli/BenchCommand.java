@@ -270,7 +270,7 @@ final class BenchCommand implements Callable<Integer> {
                 "small", TextClassifier.defaults(),
                 "base", new TextClassifier(8000, 256, 4, 4, 1024, 128, 2, 42));
 
-        /** A model to time, and the dense FLOPs of one training step on it. */
+        /** A model to time, and the FLOPs of one training step in its dense layers ({@link #denseWeights}). */
         private record Subject(String name, ModelGraph model, double flops) {
         }
 
@@ -283,6 +283,9 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("%-16s %-10s %12s %8s %10s %12s %12s %10s %10s%n", "model", "updating", "parameters", "batch", "sequence",
                     "ms/step p50", "examples/s", "GFLOP/s", "% ceiling");
             TrainingBackend backend = pluginOptions.plugins().get(TrainingBackend.class, dev.rsr.tensorflow.TensorFlowTrainingBackend.NAME);
+            if (profile && !(backend instanceof dev.rsr.tensorflow.TensorFlowTrainingBackend)) {
+                throw new dev.rsr.error.ConfigurationException("--profile: only the TensorFlow training backend traces its steps");
+            }
             // Printed after the table, which then reads as one block.
             Map<String, List<dev.rsr.tensorflow.training.StepTrace>> profiles = new java.util.LinkedHashMap<>();
             Map<String, Double> untraced = new java.util.HashMap<>();
@@ -291,10 +294,9 @@ final class BenchCommand implements Callable<Integer> {
                 List<TaskModule> modules = TaskModule.fromParameterGroups(model);
                 TrainingSpec trainingSpec = TrainingSpec.builder(LossSpec.classification(), modules).threads(threads).build();
                 Map<String, TensorData> inputs = RandomInputs.make(model, batch, sequence, 3);
-                long classes = model.graph().output(TextClassifier.LOGITS).orElseThrow().shape().dim(1).size();
                 long[] labels = new long[batch];
                 for (int i = 0; i < batch; i++) {
-                    labels[i] = i % Math.max(1, classes);
+                    labels[i] = i % classes(subject);
                 }
                 Batch b = new Batch(inputs, TensorData.ofLongs(new long[] {batch}, labels));
                 try (TrainingSession session = backend.open(model, trainingSpec)) {
@@ -310,10 +312,7 @@ final class BenchCommand implements Callable<Integer> {
                                 model.parameterCount(), batch, sequence, head, batch / (head / 1000), "-", "-");
                     }
                     out.flush();
-                    if (profile) {
-                        if (!(session instanceof dev.rsr.tensorflow.training.TensorFlowTrainingSession traced)) {
-                            throw new dev.rsr.error.ConfigurationException("--profile: only the TensorFlow training backend traces its steps");
-                        }
+                    if (profile && session instanceof dev.rsr.tensorflow.training.TensorFlowTrainingSession traced) {
                         List<dev.rsr.tensorflow.training.StepTrace> traces = new java.util.ArrayList<>();
                         for (int i = 0; i < PROFILED_STEPS; i++) {
                             traces.add(traced.traceStep(b, StepPlan.all(modules, 1e-4)));
@@ -327,18 +326,32 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
 
+        /** The number of classes of a classifier: the fixed size of its logits' last axis. */
+        private static long classes(Subject subject) {
+            var logits = subject.model().graph().output(TextClassifier.LOGITS).orElseThrow();
+            long classes = logits.shape().hasRank() && logits.shape().rank() == 2 && logits.shape().dim(1).isFixed()
+                    ? logits.shape().dim(1).size() : -1;
+            if (classes < 1) {
+                throw new dev.rsr.error.ModelException(subject.name() + ": output 'logits' must be [batch, classes] with a fixed number of "
+                        + "classes, is " + logits.shape());
+            }
+            return classes;
+        }
+
         /** The zoo sizes, or the model the options name, as a classifier. */
         private List<Subject> subjects() throws IOException {
             if (source == null) {
-                return List.of("small", "base").stream().map(size -> new Subject(size, SIZES.get(size).build(),
-                        trainingFlops(SIZES.get(size), batch, sequence))).toList();
+                return List.of("small", "base").stream().map(size -> subject(size, SIZES.get(size).build())).toList();
             }
             ModelGraph loaded = source.model != null ? dev.rsr.onnx.OnnxFormat.read(source.model)
                     : dev.rsr.huggingface.PretrainedModels.load(source.pretrained);
             ModelGraph classifier = loaded.graph().output(TextClassifier.LOGITS).isPresent() ? loaded
                     : Heads.classifier(loaded, TaskOptions.hiddenOutput(loaded), 2, 42);
-            String name = source.model != null ? source.model.getFileName().toString() : source.pretrained;
-            return List.of(new Subject(name, classifier, 6.0 * batch * sequence * denseWeights(classifier)));
+            return List.of(subject(source.model != null ? source.model.getFileName().toString() : source.pretrained, classifier));
+        }
+
+        private Subject subject(String name, ModelGraph model) {
+            return new Subject(name, model, 6.0 * batch * sequence * denseWeights(model));
         }
 
         /**
@@ -369,16 +382,6 @@ final class BenchCommand implements Callable<Integer> {
             }
             Arrays.sort(ms);
             return percentile(ms, 0.5);
-        }
-
-        /**
-         * Dense FLOPs of one training step (forward + backward ≈ 3 × forward): per token and layer,
-         * the q/k/v/out projections (8·D²), the feed-forward (4·D·F) and attention over T tokens (4·T·D).
-         */
-        static double trainingFlops(TextClassifier c, int batch, int sequence) {
-            double perTokenLayer = 8.0 * c.dim() * c.dim() + 4.0 * c.dim() * c.ffnDim() + 4.0 * sequence * c.dim();
-            double forward = (double) batch * sequence * c.layers() * perTokenLayer + 2.0 * batch * c.dim() * c.classes();
-            return 3 * forward;
         }
     }
 }

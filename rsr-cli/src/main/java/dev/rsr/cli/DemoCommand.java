@@ -69,9 +69,13 @@ final class DemoCommand implements Callable<Integer> {
 
         boolean wordnet = Files.isRegularFile(WordNet.DEFAULT_DIR.resolve("data.verb"));
         boolean fortunes = Fortunes.DEFAULT_CATEGORIES.stream().allMatch(c -> Files.isRegularFile(Fortunes.DEFAULT_DIR.resolve(c)));
-        if (Files.isRegularFile(encoder)) {
+        String stale = Files.isRegularFile(encoder) ? staleEncoder(encoder) : "none yet";
+        if (stale == null) {
             step(out, 1, "task-agnostic pretraining: reusing " + encoder + " from an earlier demo (delete it to pretrain again)");
         } else {
+            if (Files.isRegularFile(encoder)) {
+                out.printf("%s: not reused (%s)%n", encoder, stale);
+            }
             List<String> sources = new ArrayList<>();
             if (wordnet) {
                 sources.addAll(List.of("wordnet-all", "wordnet-links"));
@@ -151,6 +155,27 @@ final class DemoCommand implements Callable<Integer> {
                 dir.resolve(HtmlReport.FILE), model);
         out.flush();
         return 0;
+    }
+
+    /**
+     * Why an encoder left by an earlier demo does not fit this one (null when it does): unreadable,
+     * pretrained for another number of steps, or written before encoders carried their base rate.
+     */
+    private String staleEncoder(Path encoder) {
+        Map<String, String> properties;
+        try {
+            properties = OnnxFormat.read(encoder).metadata().properties();
+        } catch (RuntimeException e) {
+            return "cannot read it: " + e.getMessage();
+        }
+        String steps = properties.get(PretrainCommand.STEPS_PROPERTY);
+        if (!Integer.toString(pretrainSteps).equals(steps)) {
+            return "pretrained for " + (steps == null ? "an unrecorded number of" : steps) + " steps, not " + pretrainSteps;
+        }
+        if (!properties.containsKey(dev.rsr.engine.Refiner.FINETUNE_RATE_PROPERTY)) {
+            return "written before encoders carried their fine-tuning rate";
+        }
+        return null;
     }
 
     /** One line per task: each method's final accuracy and time to 99 % of full's best, and whether RSR lost. */

@@ -261,17 +261,19 @@ final class HtmlReport {
             page = page("RSR bench report", about(bench) + lost(bench.report()) + summary(bench.report(), "h2")
                     + charts(bench.report(), out, "", "h2", names, written));
         } else {
+            List<String> tasks = taskNames(benches);
             StringBuilder body = new StringBuilder();
             body.append("<table class=\"about\">\n");
-            row(body, "Tasks", String.join(", ", benches.stream().map(HtmlReport::taskName).toList()));
+            row(body, "Tasks", String.join(", ", tasks));
             row(body, "Report drawn on", thisMachine());
             body.append("</table>\n");
-            body.append(acrossTasks(benches));
-            for (Bench bench : benches) {
-                String task = taskName(bench);
-                body.append("<h2 id=\"task-").append(esc(task)).append("\">Task: ").append(esc(task)).append("</h2>\n")
+            body.append(acrossTasks(benches, tasks));
+            for (int i = 0; i < benches.size(); i++) {
+                Bench bench = benches.get(i);
+                String task = tasks.get(i);
+                body.append("<h2 id=\"").append(anchor(task)).append("\">Task: ").append(esc(task)).append("</h2>\n")
                         .append(about(bench)).append(lost(bench.report())).append(summary(bench.report(), "h3"))
-                        .append(charts(bench.report(), out, task.replaceAll("[^A-Za-z0-9._=-]+", "_") + "-", "h3", names, written));
+                        .append(charts(bench.report(), out, safe(task) + "-", "h3", names, written));
             }
             page = page("RSR report: " + benches.size() + " tasks", body.toString());
         }
@@ -285,6 +287,34 @@ final class HtmlReport {
     static String taskName(Bench bench) {
         Path name = bench.dir().toAbsolutePath().normalize().getFileName();
         return name == null ? bench.dir().toString() : name.toString();
+    }
+
+    /** The benches' task names, numbered where two directories share a name ({@code a/bench}, {@code b/bench} → bench, bench-2). */
+    static List<String> taskNames(List<Bench> benches) {
+        List<String> names = new ArrayList<>();
+        for (Bench bench : benches) {
+            String base = taskName(bench);
+            String name = base;
+            for (int i = 2; taken(names, name); i++) {
+                name = base + "-" + i;
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    /** Whether a name is taken in the form it has in file names and ids. */
+    private static boolean taken(List<String> names, String name) {
+        return names.stream().anyMatch(n -> safe(n).equals(safe(name)));
+    }
+
+    /** A name made safe for a file name or an HTML id. */
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._=-]+", "_");
+    }
+
+    private static String anchor(String task) {
+        return "task-" + safe(task);
     }
 
     /** The charts of one bench: learning curves, then per selective method its modules, trail, masks and rates. */
@@ -307,7 +337,7 @@ final class HtmlReport {
             if (!selective(m)) {
                 continue;
             }
-            String base = prefix + method.replaceAll("[^A-Za-z0-9._=-]+", "_") + "-" + run.repeat();
+            String base = prefix + safe(method) + "-" + run.repeat();
             charts.append('<').append(heading).append('>').append(esc(method)).append(", repeat ").append(run.repeat()).append(" (seed ")
                     .append(run.seed()).append(")</").append(heading).append(">\n");
             List<String> modules = m.modules().stream().map(RefineListener.ModuleInfo::name).toList();
@@ -540,18 +570,18 @@ final class HtmlReport {
 
     /** One row per task and method: accuracy, time, time to the target; the tasks where a method lost are marked. */
     @SuppressWarnings("unchecked")
-    private static String acrossTasks(List<Bench> benches) {
+    private static String acrossTasks(List<Bench> benches, List<String> tasks) {
         StringBuilder h = new StringBuilder("<h2>Across the tasks</h2>\n<p>Mean ± standard deviation over repeats; seconds are training "
                 + "seconds. A method lost on a task when it ended below full or missed the target in some repeat.</p>\n");
         h.append("<table id=\"tasks\">\n<tr><th>task</th><th>method</th><th>final accuracy %</th><th>best accuracy %</th><th>train s</th>"
                 + "<th>s to target (runs reaching it)</th><th>updated %</th><th>lost</th></tr>\n");
-        for (Bench bench : benches) {
-            BenchReport report = bench.report();
+        for (int i = 0; i < benches.size(); i++) {
+            BenchReport report = benches.get(i).report();
             Map<String, Object> summary = report.summaryJson();
             Map<String, String> lost = losses(report);
             for (String method : report.methods()) {
                 Map<String, Object> m = (Map<String, Object>) summary.get(method);
-                h.append("<tr><td><a href=\"#task-").append(esc(taskName(bench))).append("\">").append(esc(taskName(bench)))
+                h.append("<tr><td><a href=\"#").append(anchor(tasks.get(i))).append("\">").append(esc(tasks.get(i)))
                         .append("</a></td><td>").append(esc(method)).append("</td>");
                 for (String c : List.of(BenchReport.cell(m.get("final_accuracy"), 100, "%.1f"), BenchReport.cell(m.get("best_accuracy"), 100, "%.1f"),
                         BenchReport.cell(m.get("train_seconds"), 1, "%.1f"),

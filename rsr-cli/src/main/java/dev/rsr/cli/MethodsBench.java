@@ -126,7 +126,7 @@ final class MethodsBench {
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.version"));
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        m.put("load_average_1_min", load < 0 ? "not available" : String.format(java.util.Locale.ROOT, "%.2f", load));
+        m.put("load_average_1_min", load < 0 ? null : Math.round(load * 100) / 100.0); // null where the system has none
         return m;
     }
 }

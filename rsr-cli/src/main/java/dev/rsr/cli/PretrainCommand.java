@@ -41,10 +41,16 @@ final class PretrainCommand implements Callable<Integer>, DerivedOutputs {
         boolean builtin;
     }
 
-    /** The recipe that measured best (README, "Measured"): dictionary entries, definition links and fortunes. */
-    /** The base rate an encoder written here carries for its fine-tuning ({@link Refiner#FINETUNE_RATE_PROPERTY}). */
+    /**
+     * The base rate an encoder written here carries for its fine-tuning ({@link Refiner#FINETUNE_RATE_PROPERTY}),
+     * measured on encoders of the default width and depth (a 14-minute and a 600-step pretraining).
+     */
     static final double FINETUNE_RATE = 1e-3;
 
+    /** The metadata property recording how many steps the encoder was pretrained for. */
+    static final String STEPS_PROPERTY = "rsr.provenance.pretraining.steps";
+
+    /** The recipe that measured best (README, "Measured"): dictionary entries, definition links and fortunes. */
     static final List<String> DEFAULT_SOURCES = List.of("wordnet-all", "wordnet-links", "fortunes");
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -166,7 +172,7 @@ final class PretrainCommand implements Callable<Integer>, DerivedOutputs {
         trained = trained.withMetadata(trained.metadata().withProperty(TextTask.MAX_LENGTH_PROPERTY, Integer.toString(maxLength))
                 .withProperty("rsr.provenance.pretraining.objective", chosen.name())
                 .withProperty("rsr.provenance.pretraining.corpus", describeCorpus())
-                .withProperty("rsr.provenance.pretraining.steps", Integer.toString(result.steps()))
+                .withProperty(STEPS_PROPERTY, Integer.toString(result.steps()))
                 .withProperty("rsr.provenance.seed", Long.toString(seed))
                 // Fine-tuning from this encoder went best at 1e-3 over a grid of 1e-5 to 1e-3 (full, WordNet verb; confirmed on
                 // fortunes and the synthetic tasks), where the default for pretrained models, 5e-5, left it far behind.

@@ -265,7 +265,7 @@ final class ServingBench implements Callable<Integer> {
         });
     }
 
-    private static String json(JsonTensors.Writer writer) {
+    private static String json(JsonTensors.JsonWriter writer) {
         return new String(JsonTensors.toBytes(writer), java.nio.charset.StandardCharsets.UTF_8);
     }
 

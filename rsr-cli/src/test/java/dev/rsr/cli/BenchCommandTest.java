@@ -46,8 +46,27 @@ class BenchCommandTest {
         String out = run.out();
         assertTrue(out.contains("tiny.onnx") && out.contains(" all ") && out.contains("head only"), out);
         assertTrue(out.contains("tiny.onnx: where a step's time goes (5 traced steps"), out);
-        for (String kind : new String[] {"matmul", "elementwise", "optimizer"}) {
-            assertTrue(out.lines().anyMatch(l -> l.startsWith(kind + " ")), kind + " row missing:\n" + out);
-        }
+        // Matmuls run in the forward and backward passes, never in the update; the optimizer only in the update.
+        String[] matmul = prepend(row(out, "matmul"));
+        assertTrue(Double.parseDouble(matmul[4]) > 0 && Double.parseDouble(matmul[3]) == 0, out);
+        String[] optimizer = prepend(row(out, "optimizer"));
+        assertTrue(Double.parseDouble(optimizer[1]) == 0 && Double.parseDouble(optimizer[2]) == 0, out);
+        double shares = out.lines().filter(l -> l.matches("^[a-z][a-z ]*\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9]+%$"))
+                .mapToDouble(l -> Double.parseDouble(l.replaceAll(".*\\s([0-9]+)%$", "$1"))).sum();
+        assertTrue(Math.abs(shares - 100) <= 4, "shares add up to " + shares + ":\n" + out);
+    }
+
+    /** A row of the profile table: the kind, then forward, backward, update, ms and share. */
+    private static String[] row(String out, String kind) {
+        String line = out.lines().filter(l -> l.startsWith(kind + " ")).findFirst().orElseThrow(() -> new AssertionError(kind + ":\n" + out));
+        return line.substring(kind.length()).strip().split("\\s+");
+    }
+
+    /** Index 1 = forward, 2 = backward, 3 = update. */
+    private static String[] prepend(String[] cells) {
+        String[] out = new String[cells.length + 1];
+        out[0] = "";
+        System.arraycopy(cells, 0, out, 1, cells.length);
+        return out;
     }
 }

@@ -289,6 +289,14 @@ class ReportCommandTest {
         assertTrue(page.contains("<tr><td><a href=\"#task-negation\">negation</a></td><td>rsr</td><td>71.0 ± 1.4</td>"), page);
         assertEquals(2, page.split("<p class=\"lost\">", -1).length - 1, "a 'where RSR lost' line per task");
 
+        // Two directories of the same name: the second task is numbered, so ids and chart names stay apart.
+        Path first = writeBench(Files.createDirectories(dir.resolve("a").resolve("bench")));
+        Path second = writeBench(Files.createDirectories(dir.resolve("b").resolve("bench")));
+        Path twice = dir.resolve("twice");
+        assertEquals(0, CliRun.of("report", first.toString(), second.toString(), "--out", twice.toString()).exitCode());
+        String both = checkReport(twice, List.of("bench-accuracy.png", "bench-2-accuracy.png"));
+        assertTrue(both.contains("<h2 id=\"task-bench\">Task: bench</h2>") && both.contains("<h2 id=\"task-bench-2\">Task: bench-2</h2>"), both);
+
         CliRun noOut = CliRun.of("report", negation.toString(), agreement.toString());
         assertEquals(2, noOut.exitCode());
         assertTrue(noOut.err().contains("--out is required with several bench directories"), noOut.err());

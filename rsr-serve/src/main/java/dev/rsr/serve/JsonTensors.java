@@ -24,12 +24,12 @@ public final class JsonTensors {
 
     /** Writes one JSON document. */
     @FunctionalInterface
-    public interface Writer {
+    public interface JsonWriter {
         void write(JsonGenerator gen) throws IOException;
     }
 
     /** The bytes (UTF-8) of the JSON document {@code writer} writes; in memory, so an I/O failure is a bug. */
-    public static byte[] toBytes(Writer writer) {
+    public static byte[] toBytes(JsonWriter writer) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (JsonGenerator gen = JSON.createGenerator(out)) {
             writer.write(gen);

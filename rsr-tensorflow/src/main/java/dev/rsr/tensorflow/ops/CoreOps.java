@@ -121,8 +121,9 @@ public final class CoreOps implements OpConverterProvider {
      */
     private static List<Output<?>> pow(ConversionContext c) {
         Output<?> x = c.input(0);
-        // One element, of a rank that broadcasting does not add to x's.
-        var exponent = c.constantInput(1).filter(e -> e.elementCount() == 1 && e.rank() <= c.rank(x)).map(e -> e.getAsDouble(0));
+        // One element, of a rank that broadcasting does not add to x's (of a known rank).
+        var exponent = c.constantInput(1).filter(e -> e.elementCount() == 1 && !x.shape().isUnknown() && e.rank() <= x.shape().numDimensions())
+                .map(e -> e.getAsDouble(0));
         if (exponent.isPresent() && (c.typeOf(x) == DataType.FLOAT || c.typeOf(x) == DataType.DOUBLE)) {
             double e = exponent.get();
             if (e == 2) {

@@ -11,7 +11,11 @@ import java.util.List;
  * @param nodes  every node that ran, in the order TensorFlow reported them
  */
 public record StepTrace(double wallMs, int runs, List<NodeTime> nodes) {
-    /** A node that ran: its graph name, its TensorFlow op type (empty for nodes outside the graph), and its time. */
-    public record NodeTime(String name, String opType, double ms) {
+    /**
+     * A node that ran: its graph name, its TensorFlow op type (empty for nodes outside the graph),
+     * the session run it ran in (the step's first run computes the loss and gradients, its last
+     * applies the update), and its time.
+     */
+    public record NodeTime(String name, String opType, int run, double ms) {
     }
 }

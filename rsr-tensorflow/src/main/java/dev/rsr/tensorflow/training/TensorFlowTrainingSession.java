@@ -55,8 +55,6 @@ public final class TensorFlowTrainingSession implements TrainingSession {
     private final UpdateGraph updates;
     private final Map<String, Long> moduleSteps = new ConcurrentHashMap<>();
     private final ModuleLocks locks = new ModuleLocks();
-    /** The run metadata of the step {@link #traceStep} is tracing; null when not tracing. */
-    private volatile List<RunMetadata> trace;
     /** Each snapshotted module's step count at its snapshot, restored with it. */
     private final Map<String, Long> snapshotSteps = new ConcurrentHashMap<>();
 
@@ -131,6 +129,11 @@ public final class TensorFlowTrainingSession implements TrainingSession {
 
     @Override
     public StepResult step(Batch batch, StepPlan plan) {
+        return step(batch, plan, null);
+    }
+
+    /** A step; with {@code trace} non-null, each session run is traced and its metadata added there. */
+    private StepResult step(Batch batch, StepPlan plan, List<RunMetadata> trace) {
         for (String m : plan.activeModules()) {
             Double lr = plan.learningRates().get(m);
             if (lr == null || !Double.isFinite(lr) || lr < 0) {
@@ -142,7 +145,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
         }
         List<UpdateGraph.ModuleOps> active = acquire(plan.activeModules());
         try {
-            Gradients g = stashGradients(batch, active);
+            Gradients g = stashGradients(batch, active, trace);
             if (!g.finite()) {
                 return new StepResult(g.loss(), false, g.signals());
             }
@@ -156,7 +159,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                     feedScalar(runner, m.beta2Power(), Math.pow(o.beta2(), t), tensors);
                     m.parameters().forEach(p -> runner.addTarget(p.update()));
                 }
-                execute(runner).close();
+                execute(runner, trace).close();
                 return null;
             });
             active.forEach(m -> moduleSteps.merge(m.name(), 1L, Long::sum));
@@ -170,7 +173,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
     public double observe(Batch batch, Set<String> moduleNames) {
         List<UpdateGraph.ModuleOps> observed = acquire(moduleNames);
         try {
-            Gradients g = stashGradients(batch, observed);
+            Gradients g = stashGradients(batch, observed, null);
             if (g.finite()) {
                 run("statistics update", tensors -> {
                     Session.Runner runner = session.runner();
@@ -192,7 +195,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
     }
 
     /** The first run of a step: the loss and the modules' gradients, stashed for the update. */
-    private Gradients stashGradients(Batch batch, List<UpdateGraph.ModuleOps> active) {
+    private Gradients stashGradients(Batch batch, List<UpdateGraph.ModuleOps> active, List<RunMetadata> trace) {
         return run("training step", tensors -> {
             Session.Runner runner = loss.feed(session.runner(), batch, tensors).fetch(loss.loss());
             List<UpdateGraph.ModuleOps> signalled = new ArrayList<>();
@@ -206,7 +209,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                     signalled.add(m);
                 }
             }
-            try (Result r = execute(runner)) {
+            try (Result r = execute(runner, trace)) {
                 double value = TfTensors.toTensorData(r.get(0)).getAsDouble(0);
                 boolean finite = Double.isFinite(value);
                 for (int i = 0; i < active.size(); i++) {
@@ -226,25 +229,20 @@ public final class TensorFlowTrainingSession implements TrainingSession {
 
     /**
      * One step as {@link #step} takes it, with TensorFlow's tracing on: how long each node of the
-     * graph ran, for finding where a step's time goes. Tracing slows the step; time steps without it.
-     * Not while other threads step on this session.
+     * graph ran, in which session run, for finding where a step's time goes. Tracing slows the
+     * step; time steps without it.
      */
     public StepTrace traceStep(Batch batch, StepPlan plan) {
         List<RunMetadata> runs = new ArrayList<>();
-        trace = runs;
         long start = System.nanoTime();
-        try {
-            step(batch, plan);
-        } finally {
-            trace = null;
-        }
+        step(batch, plan, runs);
         double wallMs = (System.nanoTime() - start) / 1e6;
         List<StepTrace.NodeTime> nodes = new ArrayList<>();
-        for (RunMetadata run : runs) {
-            for (var device : run.getStepStats().getDevStatsList()) {
+        for (int run = 0; run < runs.size(); run++) {
+            for (var device : runs.get(run).getStepStats().getDevStatsList()) {
                 for (var node : device.getNodeStatsList()) {
                     org.tensorflow.GraphOperation op = compiled.graph().operation(node.getNodeName());
-                    nodes.add(new StepTrace.NodeTime(node.getNodeName(), op == null ? "" : op.type(),
+                    nodes.add(new StepTrace.NodeTime(node.getNodeName(), op == null ? "" : op.type(), run,
                             (node.getOpEndRelMicros() - node.getOpStartRelMicros()) / 1000.0));
                 }
             }
@@ -252,15 +250,14 @@ public final class TensorFlowTrainingSession implements TrainingSession {
         return new StepTrace(wallMs, runs.size(), List.copyOf(nodes));
     }
 
-    /** Runs {@code runner}, traced while {@link #traceStep} is tracing. */
-    private Result execute(Session.Runner runner) {
-        List<RunMetadata> runs = trace;
-        if (runs == null) {
+    /** Runs {@code runner}; with {@code trace} non-null, traced, its metadata added to {@code trace}. */
+    private static Result execute(Session.Runner runner, List<RunMetadata> trace) {
+        if (trace == null) {
             return runner.run();
         }
         runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
         Result r = runner.runAndFetchMetadata();
-        r.getMetadata().ifPresent(runs::add);
+        r.getMetadata().ifPresent(trace::add);
         return r;
     }
 
