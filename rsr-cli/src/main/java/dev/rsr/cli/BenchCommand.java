@@ -173,8 +173,8 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ModelGraph model = source != null && source.model != null ? ServingOptions.read(source.model)
-                    : source != null && source.pretrained != null ? dev.rsr.huggingface.PretrainedModels.load(source.pretrained) : zooModel();
+            ModelGraph model = source != null && (source.model != null || source.pretrained != null)
+                    ? ServingOptions.read(source.model, source.pretrained) : zooModel();
             PrintWriter out = spec.commandLine().getOut();
             out.printf("model %s: %,d parameters; threads %s, sequence %d%n", model.graph().name(),
                     model.parameterCount(), threads == 0 ? "all cores" : threads, sequence);
@@ -343,8 +343,7 @@ final class BenchCommand implements Callable<Integer> {
             if (source == null) {
                 return List.of("small", "base").stream().map(size -> subject(size, SIZES.get(size).build())).toList();
             }
-            ModelGraph loaded = source.model != null ? dev.rsr.onnx.OnnxFormat.read(source.model)
-                    : dev.rsr.huggingface.PretrainedModels.load(source.pretrained);
+            ModelGraph loaded = ServingOptions.read(source.model, source.pretrained);
             ModelGraph classifier = loaded.graph().output(TextClassifier.LOGITS).isPresent() ? loaded
                     : Heads.classifier(loaded, TaskOptions.hiddenOutput(loaded), 2, 42);
             return List.of(subject(source.model != null ? source.model.getFileName().toString() : source.pretrained, classifier));

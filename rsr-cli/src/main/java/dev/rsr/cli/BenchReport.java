@@ -132,12 +132,22 @@ final class BenchReport {
         for (String method : methods) {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) summary.get(method);
-            out.printf("%-34s %18s %18s %16s %22s %10s%n", method, cell(m.get("final_accuracy"), 100, "%.1f"),
-                    cell(m.get("best_accuracy"), 100, "%.1f"), cell(m.get("train_seconds"), 1, "%.1f"),
-                    cell(m.get("time_to_target_seconds"), 1, "%.1f") + " (" + m.get("reached_target") + ")",
+            List<String> outcome = outcomeCells(m);
+            out.printf("%-34s %18s %18s %16s %22s %10s%n", method, outcome.get(0), outcome.get(1), outcome.get(2), outcome.get(3),
                     cell(m.get("updated_parameter_fraction"), 100, "%.2f%%"));
         }
         out.flush();
+    }
+
+    /**
+     * A method's outcome as every table of a bench shows it, from its entry in {@link #summaryJson}:
+     * final and best accuracy (%), training seconds, and seconds to the target with the runs that
+     * reached it, each mean ± std.
+     */
+    static List<String> outcomeCells(Map<String, Object> method) {
+        return List.of(cell(method.get("final_accuracy"), 100, "%.1f"), cell(method.get("best_accuracy"), 100, "%.1f"),
+                cell(method.get("train_seconds"), 1, "%.1f"),
+                cell(method.get("time_to_target_seconds"), 1, "%.1f") + " (" + method.get("reached_target") + ")");
     }
 
     /** "mean ± std" of a {@link #stats} result scaled and formatted; "-" for none. */

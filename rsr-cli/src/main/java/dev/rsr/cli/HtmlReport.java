@@ -273,7 +273,7 @@ final class HtmlReport {
                 String task = tasks.get(i);
                 body.append("<h2 id=\"").append(anchor(task)).append("\">Task: ").append(esc(task)).append("</h2>\n")
                         .append(about(bench)).append(lost(bench.report())).append(summary(bench.report(), "h3"))
-                        .append(charts(bench.report(), out, safe(task) + "-", "h3", names, written));
+                        .append(charts(bench.report(), out, MethodsBench.safeName(task) + "-", "h3", names, written));
             }
             page = page("RSR report: " + benches.size() + " tasks", body.toString());
         }
@@ -305,16 +305,11 @@ final class HtmlReport {
 
     /** Whether a name is taken in the form it has in file names and ids. */
     private static boolean taken(List<String> names, String name) {
-        return names.stream().anyMatch(n -> safe(n).equals(safe(name)));
-    }
-
-    /** A name made safe for a file name or an HTML id. */
-    private static String safe(String name) {
-        return name.replaceAll("[^A-Za-z0-9._=-]+", "_");
+        return names.stream().anyMatch(n -> MethodsBench.safeName(n).equals(MethodsBench.safeName(name)));
     }
 
     private static String anchor(String task) {
-        return "task-" + safe(task);
+        return "task-" + MethodsBench.safeName(task);
     }
 
     /** The charts of one bench: learning curves, then per selective method its modules, trail, masks and rates. */
@@ -337,7 +332,7 @@ final class HtmlReport {
             if (!selective(m)) {
                 continue;
             }
-            String base = prefix + safe(method) + "-" + run.repeat();
+            String base = prefix + MethodsBench.safeName(method) + "-" + run.repeat();
             charts.append('<').append(heading).append('>').append(esc(method)).append(", repeat ").append(run.repeat()).append(" (seed ")
                     .append(run.seed()).append(")</").append(heading).append(">\n");
             List<String> modules = m.modules().stream().map(RefineListener.ModuleInfo::name).toList();
@@ -583,11 +578,10 @@ final class HtmlReport {
                 Map<String, Object> m = (Map<String, Object>) summary.get(method);
                 h.append("<tr><td><a href=\"#").append(anchor(tasks.get(i))).append("\">").append(esc(tasks.get(i)))
                         .append("</a></td><td>").append(esc(method)).append("</td>");
-                for (String c : List.of(BenchReport.cell(m.get("final_accuracy"), 100, "%.1f"), BenchReport.cell(m.get("best_accuracy"), 100, "%.1f"),
-                        BenchReport.cell(m.get("train_seconds"), 1, "%.1f"),
-                        BenchReport.cell(m.get("time_to_target_seconds"), 1, "%.1f") + " (" + m.get("reached_target") + ")",
-                        BenchReport.cell(m.get("updated_parameter_fraction"), 100, "%.2f"),
-                        lost == null || !lost.containsKey(method) ? "" : lost.get(method))) {
+                List<String> cells = new ArrayList<>(BenchReport.outcomeCells(m));
+                cells.add(BenchReport.cell(m.get("updated_parameter_fraction"), 100, "%.2f"));
+                cells.add(lost == null || !lost.containsKey(method) ? "" : lost.get(method));
+                for (String c : cells) {
                     h.append("<td>").append(esc(c)).append("</td>");
                 }
                 h.append("</tr>\n");
@@ -599,22 +593,19 @@ final class HtmlReport {
     @SuppressWarnings("unchecked")
     private static void table(StringBuilder h, BenchReport report) {
         Map<String, Object> summary = report.summaryJson();
-        h.append("<table id=\"summary\">\n<tr><th>method</th><th>final accuracy %</th><th>best accuracy %</th><th>train s</th>")
+        h.append("<table>\n<tr><th>method</th><th>final accuracy %</th><th>best accuracy %</th><th>train s</th>")
                 .append(String.format("<th>s to %.0f%% of full (runs reaching it)</th>", 100 * report.target()))
                 .append("<th>step ms</th><th>forward ms</th><th>host ms</th><th>maintenance ms</th><th>updated %</th></tr>\n");
         for (String method : report.methods()) {
             Map<String, Object> m = (Map<String, Object>) summary.get(method);
-            List<String> cells = List.of(
-                    BenchReport.cell(m.get("final_accuracy"), 100, "%.1f"),
-                    BenchReport.cell(m.get("best_accuracy"), 100, "%.1f"),
-                    BenchReport.cell(m.get("train_seconds"), 1, "%.1f"),
-                    BenchReport.cell(m.get("time_to_target_seconds"), 1, "%.1f") + " (" + m.get("reached_target") + ")",
+            List<String> cells = new ArrayList<>(BenchReport.outcomeCells(m));
+            cells.addAll(List.of(
                     BenchReport.cell(report.stats(method, r -> r.metrics().time() == null ? null : r.metrics().time().stepMs()), 1, "%.1f"),
                     BenchReport.cell(report.stats(method, r -> r.metrics().time() == null ? null : r.metrics().time().forwardMs()), 1, "%.1f"),
                     BenchReport.cell(report.stats(method, r -> r.metrics().time() == null ? null : r.metrics().time().hostMs()), 1, "%.2f"),
                     BenchReport.cell(report.stats(method, r -> r.metrics().time() == null ? null : r.metrics().time().maintenanceMs()), 1,
                             "%.2f"),
-                    BenchReport.cell(m.get("updated_parameter_fraction"), 100, "%.2f"));
+                    BenchReport.cell(m.get("updated_parameter_fraction"), 100, "%.2f")));
             h.append("<tr><td>").append(esc(method)).append("</td>");
             cells.forEach(c -> h.append("<td>").append(esc(c)).append("</td>"));
             h.append("</tr>\n");

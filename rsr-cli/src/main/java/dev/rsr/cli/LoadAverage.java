@@ -1,6 +1,7 @@
 package dev.rsr.cli;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -10,6 +11,12 @@ final class LoadAverage {
     private static final Path LOADAVG = Path.of("/proc/loadavg");
 
     private LoadAverage() {
+    }
+
+    /** The 1-minute load average, rounded to hundredths; null where the system reports none. */
+    static Double oneMinute() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? null : Math.round(load * 100) / 100.0;
     }
 
     /** The line of {@code /proc/loadavg} (1, 5 and 15-minute averages, then process counts); empty where there is none. */

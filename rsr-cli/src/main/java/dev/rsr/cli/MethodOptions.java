@@ -17,7 +17,7 @@ final class MethodOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting, e.g. importance=fisher or mask.density=0.1; repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @Range(min = Double.MIN_VALUE, max = 10)
+    @Range(min = Double.MIN_VALUE, max = dev.rsr.engine.Refiner.MAX_BASE_RATE)
     @Option(names = "--lr", description = "Base learning rate (default: the rate the model carries, as encoders from rsr pretrain "
             + "carry 1e-3; else 5e-5 from a pretrained encoder, 1e-3 from scratch; methods with adaptive rates start from it).")
     Double lr;

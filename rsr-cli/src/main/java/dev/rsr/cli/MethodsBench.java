@@ -10,7 +10,6 @@ import dev.rsr.io.AtomicFiles;
 import dev.rsr.spi.TrainingBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -116,7 +115,12 @@ final class MethodsBench {
 
     /** The metrics file of one run of a method (its label made safe as a file name), which the report reads back. */
     static String metricsFileName(String label, int repeat) {
-        return label.replaceAll("[^A-Za-z0-9._=-]+", "_") + "-" + repeat + ".metrics.json";
+        return safeName(label) + "-" + repeat + ".metrics.json";
+    }
+
+    /** A label ("rsr{booster=none}") or task name made safe for a file name or an HTML id. */
+    static String safeName(String name) {
+        return name.replaceAll("[^A-Za-z0-9._=-]+", "_");
     }
 
     /** This machine as bench.json records it: cores, operating system, Java, and the 1-minute load average now. */
@@ -125,8 +129,7 @@ final class MethodsBench {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.version"));
-        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        m.put("load_average_1_min", load < 0 ? null : Math.round(load * 100) / 100.0); // null where the system has none
+        m.put("load_average_1_min", LoadAverage.oneMinute());
         return m;
     }
 }

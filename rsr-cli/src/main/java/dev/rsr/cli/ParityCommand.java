@@ -3,7 +3,6 @@ package dev.rsr.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rsr.error.ModelException;
-import dev.rsr.huggingface.PretrainedModels;
 import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
 import dev.rsr.ir.ModelGraph;
@@ -64,7 +63,7 @@ final class ParityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelGraph graph = source.model != null ? ServingOptions.read(source.model) : PretrainedModels.load(source.pretrained);
+        ModelGraph graph = ServingOptions.read(source.model, source.pretrained);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", source.model != null ? source.model.toString() : source.pretrained);

@@ -1,5 +1,6 @@
 package dev.rsr.cli;
 
+import dev.rsr.huggingface.PretrainedModels;
 import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
 import dev.rsr.ir.ModelGraph;
@@ -38,5 +39,10 @@ final class ServingOptions {
 
     static ModelGraph read(Path file) {
         return OnnxFormat.read(file);
+    }
+
+    /** The model an ONNX file or a pretrained name gives, as commands taking --model FILE or --pretrained NAME read it. */
+    static ModelGraph read(Path file, String pretrained) {
+        return file != null ? read(file) : PretrainedModels.load(pretrained);
     }
 }

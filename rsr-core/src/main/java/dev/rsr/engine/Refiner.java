@@ -67,6 +67,8 @@ public final class Refiner implements AutoCloseable {
      * for every pretrained model cannot fit both a small encoder trained briefly and a large one.
      */
     public static final String FINETUNE_RATE_PROPERTY = "rsr.finetune.base_rate";
+    /** The highest base rate a setting, an option or a model's metadata may give. */
+    public static final double MAX_BASE_RATE = 10;
 
     /** Mini-batches for one worker; each worker draws from its own stream. */
     @FunctionalInterface
@@ -153,13 +155,14 @@ public final class Refiner implements AutoCloseable {
         }
         try {
             double rate = Double.parseDouble(carried.strip());
-            if (rate > 0 && rate <= 10) {
+            if (rate > 0 && rate <= MAX_BASE_RATE) {
                 return rate;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ModelException("the model's metadata property " + FINETUNE_RATE_PROPERTY + " must be a number in (0, 10], got '"
+        throw new ModelException("the model's metadata property " + FINETUNE_RATE_PROPERTY + " must be a number in (0, "
+                + java.math.BigDecimal.valueOf(MAX_BASE_RATE).stripTrailingZeros().toPlainString() + "], got '"
                 + carried + "'");
     }
 
@@ -175,7 +178,7 @@ public final class Refiner implements AutoCloseable {
             } else if (w != null) {
                 workers = parseWorkers(w, s);
             }
-            double base = s.positiveDecimal("base_rate", defaultBaseRate, 10);
+            double base = s.positiveDecimal("base_rate", defaultBaseRate, MAX_BASE_RATE);
             Map<String, Double> rates = new LinkedHashMap<>();
             for (String item : s.names("module_rates", List.of())) {
                 int colon = item.lastIndexOf(':');
