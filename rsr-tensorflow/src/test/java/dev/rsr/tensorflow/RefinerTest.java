@@ -177,7 +177,12 @@ class RefinerTest {
         Set<String> overlap = new java.util.HashSet<>(byWorker.get(0));
         overlap.retainAll(byWorker.get(1));
         assertTrue(overlap.isEmpty(), "workers shared modules " + overlap);
-        assertTrue(s.evalLoss() < 0.7 * evaluations.get(0).loss(), "loss " + evaluations.get(0).loss() + " -> " + s.evalLoss());
+        // The best evaluation, not the last: the two workers interleave as the threads happen to run,
+        // and once this small task is solved a module's adaptive rate can climb to its cap, so a
+        // single evaluation can land on a spike (seen once in about 30 runs, final loss 2.9).
+        double initial = evaluations.get(0).loss();
+        double best = evaluations.stream().skip(1).mapToDouble(RefineListener.Evaluation::loss).min().orElseThrow();
+        assertTrue(best < 0.5 * initial, "loss " + initial + " -> at best " + best + ", evaluations " + evaluations);
     }
 
     @Test
