@@ -166,9 +166,11 @@ final class UpdateGraph {
                 Output<?> t = ops.assign(count.ref(), ops.op("Add", count.ref(), on));
                 // ApplyAdam's form, per element: lr · √(1 − β2^t) / (1 − β1^t) · m / (√v + ε); an element
                 // never admitted (t = 0, m = 0) gets 0, the floor only keeps the division finite.
+                // β^t as exp(t·ln β): TensorFlow's Exp is vectorized, its Pow is not, and on a large
+                // embedding table two Pows per element took as long as the rest of the step.
                 Output<?> floor = ops.scalar(1e-12);
-                Output<?> c1 = ops.op("Maximum", ops.op("Sub", ops.scalar(1), ops.op("Pow", ops.scalar(o.beta1()), t)), floor);
-                Output<?> c2 = ops.op("Sub", ops.scalar(1), ops.op("Pow", ops.scalar(o.beta2()), t));
+                Output<?> c1 = ops.op("Maximum", ops.op("Sub", ops.scalar(1), ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta1()))))), floor);
+                Output<?> c2 = ops.op("Sub", ops.scalar(1), ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta2())))));
                 Output<?> rate = ops.op("Mul", lr, ops.op("RealDiv", ops.op("Sqrt", c2), c1));
                 step = ops.op("Mul", rate, ops.op("Mul", u, ops.op("RealDiv", mNew, ops.op("Add", ops.op("Sqrt", vNew), ops.scalar(o.epsilon())))));
             } else {
