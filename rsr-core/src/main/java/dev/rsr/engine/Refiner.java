@@ -235,6 +235,8 @@ public final class Refiner implements AutoCloseable {
     /** What the host keeps of one module; written only by its worker or between rounds. */
     private static final class ModuleStatus {
         final TaskModule module;
+        /** The place in model order (0 = nearest the input). */
+        final int position;
         final long elements;
         final boolean fresh;
         final int worker;
@@ -243,8 +245,9 @@ public final class Refiner implements AutoCloseable {
         double importance = 1;
         ModuleSignal signal;
 
-        ModuleStatus(TaskModule module, long elements, boolean fresh, int worker) {
+        ModuleStatus(TaskModule module, int position, long elements, boolean fresh, int worker) {
             this.module = module;
+            this.position = position;
             this.elements = elements;
             this.fresh = fresh;
             this.worker = worker;
@@ -309,7 +312,7 @@ public final class Refiner implements AutoCloseable {
             for (String m : groups.get(w)) {
                 TaskModule t = modules.stream().filter(x -> x.name().equals(m)).findFirst().orElseThrow();
                 long elements = t.parameters().stream().mapToLong(p -> model.graph().initializers().get(p).elementCount()).sum();
-                status.put(m, new ModuleStatus(t, elements, setup.fresh().containsAll(t.parameters()), w));
+                status.put(m, new ModuleStatus(t, modules.indexOf(t), elements, setup.fresh().containsAll(t.parameters()), w));
             }
         }
         // Modules in model order (status was filled by worker).
@@ -719,7 +722,7 @@ public final class Refiner implements AutoCloseable {
         // Every module as it stands before its first update: what a controller sees at the start of a run.
         Map<String, ModuleState> states = new LinkedHashMap<>();
         status.values().forEach(s -> states.put(s.module.name(),
-                new ModuleState(s.module.name(), s.elements, s.fresh, 0, 0, s.importance, 1, null)));
+                new ModuleState(s.module.name(), s.position, status.size(), s.elements, s.fresh, 0, 0, s.importance, 1, null)));
         for (int i = 0; i < steps; i++) {
             double base = engine.baseRate() * RateSearch.LOW * Math.pow(RateSearch.GROWTH, i);
             // A new controller, asked for step 0 of a one-step run, gives the rates it starts a run with, warm-up done.
@@ -796,8 +799,8 @@ public final class Refiner implements AutoCloseable {
         }
     }
 
-    private static ModuleState state(ModuleStatus s, Map<String, Double> levels) {
-        return new ModuleState(s.module.name(), s.elements, s.fresh, s.steps, s.rate, s.importance, levels.getOrDefault(s.module.name(), 1.0),
+    private ModuleState state(ModuleStatus s, Map<String, Double> levels) {
+        return new ModuleState(s.module.name(), s.position, status.size(), s.elements, s.fresh, s.steps, s.rate, s.importance, levels.getOrDefault(s.module.name(), 1.0),
                 s.signal);
     }
 

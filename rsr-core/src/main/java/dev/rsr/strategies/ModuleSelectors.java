@@ -44,7 +44,8 @@ public final class ModuleSelectors {
      * @param k      modules chosen besides the {@code always} ones
      * @param period steps between choices (the choice holds in between)
      * @param always modules updated on every step: names, or {@code first} and {@code last} for the
-     *               first and last module in model order (embeddings and head, say)
+     *               first and last module in model order (embeddings and head, say); a worker whose
+     *               share of the modules holds neither chooses freely among its own
      * @param alpha  the weight of pheromone in {@code τ^α·η^β}
      * @param beta   the weight of importance
      * @param above  also update every module above the deepest one chosen: the backward pass reaches
@@ -61,13 +62,15 @@ public final class ModuleSelectors {
         Set<String> alwaysIn(List<ModuleState> modules) {
             Set<String> out = new LinkedHashSet<>();
             for (String a : always) {
-                String name = switch (a) {
-                    case "first" -> modules.get(0).name();
-                    case "last" -> modules.get(modules.size() - 1).name();
-                    default -> a;
-                };
-                if (modules.stream().anyMatch(m -> m.name().equals(name))) {
-                    out.add(name);
+                for (ModuleState m : modules) {
+                    boolean match = switch (a) {
+                        case "first" -> m.position() == 0;
+                        case "last" -> m.position() == m.moduleCount() - 1;
+                        default -> m.name().equals(a);
+                    };
+                    if (match) {
+                        out.add(m.name());
+                    }
                 }
             }
             return out;
@@ -165,7 +168,10 @@ public final class ModuleSelectors {
     /**
      * The ants' choice: {@code k} modules drawn without replacement with probability proportional to
      * {@code τ^α·η^β}, so modules that brought progress and matter to the task are refined more often
-     * while every module keeps a chance.
+     * while every module keeps a chance. Two modules a draw by default: with one, the ants left most
+     * of a small encoder untrained on most steps once {@code first} and {@code last} meant the
+     * model's, not each worker's (negation from the demo's encoder, 300 steps, seeds 42 to 44: 53 %
+     * with one, 99 % with two, {@code full} 99.8 %).
      */
     public static final class Aco implements ModuleSelector {
         @Override
@@ -175,7 +181,7 @@ public final class ModuleSelectors {
 
         @Override
         public Selector create(Settings settings) {
-            return new Periodic(Choice.read(settings, 1, 1, List.of("last"), true)) {
+            return new Periodic(Choice.read(settings, 2, 1, List.of("last"), true)) {
                 @Override
                 List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random) {
                     List<ModuleState> pool = new ArrayList<>(candidates);

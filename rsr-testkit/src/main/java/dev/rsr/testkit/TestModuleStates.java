@@ -37,7 +37,11 @@ public final class TestModuleStates {
 
     /** The state of {@code modules} before the first step: no update, no signal, average importance, pheromone 1. */
     public static List<ModuleState> initial(List<String> modules) {
-        return modules.stream().map(m -> new ModuleState(m, 1_000, fresh(m), 0, 0, 1, 1, null)).toList();
+        List<ModuleState> out = new ArrayList<>();
+        for (String m : modules) {
+            out.add(new ModuleState(m, out.size(), modules.size(), 1_000, fresh(m), 0, 0, 1, 1, null));
+        }
+        return out;
     }
 
     /**
@@ -54,7 +58,8 @@ public final class TestModuleStates {
             double importance = random.nextInt(8) == 0 ? 0 : Math.pow(10, random.nextDouble(-3, 3));
             double pheromone = Math.pow(10, random.nextDouble(-3, 3));
             ModuleSignal signal = steps == 0 ? null : signal(random);
-            out.add(new ModuleState(m, random.nextLong(1, 1_000_000), fresh(m), steps, rate, importance, pheromone, signal));
+            out.add(new ModuleState(m, out.size(), modules.size(), random.nextLong(1, 1_000_000), fresh(m), steps, rate, importance, pheromone,
+                    signal));
         }
         return out;
     }
@@ -64,7 +69,11 @@ public final class TestModuleStates {
      * a signal of zeros.
      */
     public static List<ModuleState> zeroGradient(List<String> modules) {
-        return modules.stream().map(m -> new ModuleState(m, 1_000, fresh(m), 5, 1e-4, 0, 1, new ModuleSignal(0, 0, 0, 0))).toList();
+        List<ModuleState> out = new ArrayList<>();
+        for (String m : modules) {
+            out.add(new ModuleState(m, out.size(), modules.size(), 1_000, fresh(m), 5, 1e-4, 0, 1, new ModuleSignal(0, 0, 0, 0)));
+        }
+        return out;
     }
 
     /** A signal with sums from about {@code 1e-12} to {@code 1e8} (and sometimes exactly 0), the alignment of either sign. */

@@ -1,0 +1,55 @@
+package dev.rsr.strategies;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rsr.spi.ModuleSelector;
+import dev.rsr.spi.ModuleState;
+import dev.rsr.spi.Settings;
+import dev.rsr.testkit.TestModuleStates;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** What the built-in selectors promise beyond the plugin contract. */
+class ModuleSelectorsTest {
+    /** A model of seven modules, dealt to two workers as the engine deals them: every other one from the top. */
+    private static final List<ModuleState> MODEL = TestModuleStates.initial(TestModuleStates.names(7));
+    private static final List<ModuleState> WORKER_0 = List.of(MODEL.get(0), MODEL.get(2), MODEL.get(4), MODEL.get(6));
+    private static final List<ModuleState> WORKER_1 = List.of(MODEL.get(1), MODEL.get(3), MODEL.get(5));
+
+    private static Set<String> chosenOver(ModuleSelector provider, Map<String, String> settings, List<ModuleState> modules) {
+        ModuleSelector.Selector selector = provider.create(new Settings("selector", provider.name(), settings));
+        SplittableRandom random = new SplittableRandom(7);
+        Set<String> always = null;
+        for (long step = 0; step < 200; step++) {
+            Set<String> chosen = selector.select(modules, step, random);
+            if (always == null) {
+                always = new HashSet<>(chosen);
+            }
+            always.retainAll(chosen);
+        }
+        return always;
+    }
+
+    @Test
+    void firstAndLastAreTheModelsNotTheWorkersShare() {
+        Map<String, String> settings = Map.of("always", "first,last", "k", "1", "above", "false");
+        // The worker holding the model's embeddings and head updates them on every step...
+        assertEquals(Set.of("embeddings", "head"), chosenOver(new ModuleSelectors.Aco(), settings, WORKER_0));
+        // ...and the other chooses among its own: its first and last are not the model's.
+        assertEquals(Set.of(), chosenOver(new ModuleSelectors.Aco(), settings, WORKER_1));
+        assertEquals(Set.of(), chosenOver(new ModuleSelectors.RandomK(), Map.of("always", "first,last", "k", "1", "period", "1"),
+                WORKER_1));
+    }
+
+    @Test
+    void aNamedModuleIsAlwaysChosenWhereTheWorkerHasIt() {
+        Map<String, String> settings = Map.of("always", "encoder.layer1", "k", "1", "above", "false");
+        assertEquals(Set.of("encoder.layer1"), chosenOver(new ModuleSelectors.Aco(), settings, WORKER_0));
+        assertTrue(chosenOver(new ModuleSelectors.Aco(), settings, WORKER_1).isEmpty());
+    }
+}
