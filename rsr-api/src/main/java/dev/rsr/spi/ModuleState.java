@@ -20,6 +20,6 @@ import dev.rsr.training.ModuleSignal;
  * @param pheromone     its level on the trail
  * @param signal        the signal of its last update, null before the first
  */
-public record ModuleState(String name, int position, int moduleCount, long elements, boolean fresh, long steps, double learningRate, double importance,
-                          double pheromone, ModuleSignal signal) {
+public record ModuleState(String name, int position, int moduleCount, long elements, boolean fresh, long steps, double learningRate,
+                          double importance, double pheromone, ModuleSignal signal) {
 }

@@ -800,8 +800,8 @@ public final class Refiner implements AutoCloseable {
     }
 
     private ModuleState state(ModuleStatus s, Map<String, Double> levels) {
-        return new ModuleState(s.module.name(), s.position, status.size(), s.elements, s.fresh, s.steps, s.rate, s.importance, levels.getOrDefault(s.module.name(), 1.0),
-                s.signal);
+        return new ModuleState(s.module.name(), s.position, status.size(), s.elements, s.fresh, s.steps, s.rate, s.importance,
+                levels.getOrDefault(s.module.name(), 1.0), s.signal);
     }
 
     private void refresh(long step, boolean remask, Clock clock, RefineListener events) {

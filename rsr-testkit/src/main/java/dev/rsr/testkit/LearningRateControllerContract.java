@@ -173,8 +173,8 @@ public abstract class LearningRateControllerContract extends ProviderContract<Le
         SplittableRandom random = new SplittableRandom(seed());
         for (int step = 0; step < 50; step++) {
             List<ModuleState> states = TestModuleStates.random(modules, random);
-            List<ModuleState> unsignalled = states.stream().map(m -> new ModuleState(m.name(), m.position(), m.moduleCount(), m.elements(), m.fresh(), m.steps(),
-                    m.learningRate(), m.importance(), m.pheromone(), null)).toList();
+            List<ModuleState> unsignalled = states.stream().map(m -> new ModuleState(m.name(), m.position(), m.moduleCount(), m.elements(),
+                    m.fresh(), m.steps(), m.learningRate(), m.importance(), m.pheromone(), null)).toList();
             assertEquals(rates(with, states, step, run), rates(without, unsignalled, step, run), provider().name()
                     + ": usesSignals() is false, yet the rates at step " + step + " differ with and without signals");
         }

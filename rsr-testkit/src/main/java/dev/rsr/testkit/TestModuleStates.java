@@ -58,8 +58,8 @@ public final class TestModuleStates {
             double importance = random.nextInt(8) == 0 ? 0 : Math.pow(10, random.nextDouble(-3, 3));
             double pheromone = Math.pow(10, random.nextDouble(-3, 3));
             ModuleSignal signal = steps == 0 ? null : signal(random);
-            out.add(new ModuleState(m, out.size(), modules.size(), random.nextLong(1, 1_000_000), fresh(m), steps, rate, importance, pheromone,
-                    signal));
+            out.add(new ModuleState(m, out.size(), modules.size(), random.nextLong(1, 1_000_000), fresh(m), steps, rate, importance,
+                    pheromone, signal));
         }
         return out;
     }

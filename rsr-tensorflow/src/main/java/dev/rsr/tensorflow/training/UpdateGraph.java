@@ -169,8 +169,10 @@ final class UpdateGraph {
                 // β^t as exp(t·ln β): TensorFlow's Exp is vectorized, its Pow is not, and on a large
                 // embedding table two Pows per element took as long as the rest of the step.
                 Output<?> floor = ops.scalar(1e-12);
-                Output<?> c1 = ops.op("Maximum", ops.op("Sub", ops.scalar(1), ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta1()))))), floor);
-                Output<?> c2 = ops.op("Sub", ops.scalar(1), ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta2())))));
+                Output<?> beta1PowerT = ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta1()))));
+                Output<?> beta2PowerT = ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta2()))));
+                Output<?> c1 = ops.op("Maximum", ops.op("Sub", ops.scalar(1), beta1PowerT), floor);
+                Output<?> c2 = ops.op("Sub", ops.scalar(1), beta2PowerT);
                 Output<?> rate = ops.op("Mul", lr, ops.op("RealDiv", ops.op("Sqrt", c2), c1));
                 step = ops.op("Mul", rate, ops.op("Mul", u, ops.op("RealDiv", mNew, ops.op("Add", ops.op("Sqrt", vNew), ops.scalar(o.epsilon())))));
             } else {
