@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "rsr", mixinStandardHelpOptions = true, versionProvider = RsrCommand.VersionProvider.class,
         description = "Rapid Synaptic Refinement for the JVM: build, inspect, refine and serve ONNX models.",
         subcommands = {DemoCommand.class, ZooCommand.class, InspectCommand.class, PredictCommand.class, ServeCommand.class,
-                PretrainCommand.class, FinetuneCommand.class, ParityCommand.class, DataCommand.class, BenchCommand.class, ReportCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class})
+                PretrainCommand.class, FinetuneCommand.class, ParityCommand.class, ConformanceCommand.class, DataCommand.class, BenchCommand.class, ReportCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class})
 public final class RsrCommand implements Runnable {
     /** Exit code of a failure caused by bad input or a failed computation (usage errors are 2). */
     public static final int EXIT_FAILURE = 1;

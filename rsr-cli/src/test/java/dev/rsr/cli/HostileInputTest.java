@@ -97,6 +97,10 @@ class HostileInputTest {
                 "--wordnet-dir", in + "wordnet", "--fortunes-dir", in + "fortunes"));
         BASE.put("demo", List.of("demo", "--dir", out + "demo", "--steps", "1"));
         BASE.put("plugins", List.of("plugins", "--plugins", in + "plugins"));
+        Files.createDirectories(fixtures.resolve("suite/case"));
+        Files.copy(fixtures.resolve("mlp.onnx"), fixtures.resolve("suite/case/model.onnx"));
+        BASE.put("conformance", List.of("conformance", "--suite", in + "suite", "--backend", "onnxruntime", "--json",
+                out + "conformance.json"));
         ReportCommandTest.writeBench(Files.createDirectories(fixtures.resolve("bench")));
         BASE.put("report", List.of("report", in + "bench", "--out", out + "report"));
         // Only ever run with a bad option (numbers out of range, bad paths): a valid one would serve until stopped.

@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.rsr.error.ModelException;
 import dev.rsr.io.AtomicFiles;
 import dev.rsr.ir.ModelGraph;
+import dev.rsr.ir.TensorData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,33 @@ public final class OnnxFormat {
             throw new ModelException(source, problems);
         }
         return model;
+    }
+
+    /**
+     * Reads one serialized ONNX {@code TensorProto} (a {@code .pb} file of the ONNX backend test
+     * cases, say).
+     *
+     * @throws ModelException naming the file when it is unreadable, not a tensor, or of a type RSR lacks
+     */
+    public static TensorData readTensor(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ModelException(file + ": cannot read: " + dev.rsr.io.IoErrors.reason(e), e);
+        }
+        OnnxMl.TensorProto proto;
+        try {
+            proto = OnnxMl.TensorProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new ModelException(file + ": not a serialized ONNX tensor (" + e.getMessage() + ")", e);
+        }
+        OnnxToIr reader = new OnnxToIr(file.toString());
+        TensorData t = reader.tensor(proto, "tensor '" + proto.getName() + "'");
+        if (t == null) {
+            throw new ModelException(file.toString(), reader.problems());
+        }
+        return t;
     }
 
     /** Serializes a model as ONNX (IR version and opsets from its metadata; tensors as raw data). */

@@ -33,6 +33,11 @@ final class OnnxToIr {
         this.source = source;
     }
 
+    /** What could not be read so far. */
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
     ModelGraph convert(OnnxMl.ModelProto proto) {
         if (!proto.hasGraph()) {
             throw new ModelException(source + ": not an ONNX model (no graph" + (proto.getIrVersion() == 0 ? ", no IR version" : "") + ")");

@@ -1,6 +1,7 @@
 package dev.rsr.tensorflow;
 
 import dev.rsr.error.BackendException;
+import dev.rsr.error.ModelException;
 import dev.rsr.ir.DataType;
 import dev.rsr.ir.TensorData;
 import java.nio.ByteBuffer;
@@ -40,7 +41,7 @@ public final class TfTensors {
             case UINT16 -> TUint16.class;
             case FLOAT16 -> TFloat16.class;
             case BFLOAT16 -> TBfloat16.class;
-            default -> throw new BackendException(usedBy + " is " + type.onnxName() + ", which the TensorFlow backend does not support");
+            default -> throw new ModelException(usedBy + " is " + type.onnxName() + ", which the TensorFlow backend does not support");
         };
     }
 
