@@ -22,18 +22,21 @@ public final class OnnxFormat {
 
     /** Reads and validates an ONNX file. */
     public static ModelGraph read(Path file) {
+        return fromBytes(bytes(file), file.toString());
+    }
+
+    /** The whole of a file, or a {@link ModelException} naming it and why it cannot be read. */
+    private static byte[] bytes(Path file) {
         try {
             dev.rsr.io.IoErrors.requireReadableFile(file);
         } catch (dev.rsr.error.DataException e) {
             throw new ModelException(e.getMessage());
         }
-        byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ModelException(file + ": cannot read: " + dev.rsr.io.IoErrors.reason(e), e);
         }
-        return fromBytes(bytes, file.toString());
     }
 
     /**
@@ -72,15 +75,9 @@ public final class OnnxFormat {
      * @throws ModelException naming the file when it is unreadable, not a tensor, or of a type RSR lacks
      */
     public static TensorData readTensor(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ModelException(file + ": cannot read: " + dev.rsr.io.IoErrors.reason(e), e);
-        }
         OnnxMl.TensorProto proto;
         try {
-            proto = OnnxMl.TensorProto.parseFrom(bytes);
+            proto = OnnxMl.TensorProto.parseFrom(bytes(file));
         } catch (InvalidProtocolBufferException e) {
             throw new ModelException(file + ": not a serialized ONNX tensor (" + e.getMessage() + ")", e);
         }
