@@ -24,9 +24,14 @@ import java.util.Set;
  * @param statisticsDecay   the decay of the statistics' moving averages, in (0, 1)
  * @param moduleSignals     report a {@link ModuleSignal} per updated module on every step
  * @param threads           the backend's thread count (0 = its default)
+ * @param sparseTablesFrom  a parameter of at least this many elements that the model only reads by
+ *                          gathering rows (an embedding table) is updated lazily: a step moves, and
+ *                          advances the optimizer state of, only the rows its batch gathered, as
+ *                          lazy Adam does ({@link #NO_SPARSE_TABLES} for never)
  */
 public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModule> modules, boolean updateMultipliers,
-                           Set<Statistic> statistics, double statisticsDecay, boolean moduleSignals, int threads) {
+                           Set<Statistic> statistics, double statisticsDecay, boolean moduleSignals, int threads,
+                           long sparseTablesFrom) {
     /**
      * Checks every field at once.
      *
@@ -39,6 +44,7 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
      * @param statisticsDecay   the decay of the statistics' moving averages, in (0, 1)
      * @param moduleSignals     report a {@link ModuleSignal} per updated module on every step
      * @param threads           the backend's thread count (0 = its default)
+     * @param sparseTablesFrom  the element count from which an embedding table is updated lazily
      * @throws ConfigurationException listing every invalid field
      */
     public TrainingSpec {
@@ -72,10 +78,23 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
         if (threads < 0) {
             problems.add("threads must be >= 0, got " + threads);
         }
+        if (sparseTablesFrom < 1) {
+            problems.add("sparse tables must start at >= 1 element, got " + sparseTablesFrom);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigurationException("invalid training spec: " + String.join("; ", problems));
         }
     }
+
+    /** {@link #sparseTablesFrom} for a spec that updates every table densely. */
+    public static final long NO_SPARSE_TABLES = Long.MAX_VALUE;
+
+    /**
+     * The default {@link #sparseTablesFrom}: four million elements. On a 30,522 × 384 table (11.7
+     * million) the lazy update made a step 5 to 6 % faster; on an 8,000 × 256 table (2 million) it
+     * saved nothing measurable, and below the default, dense Adam's semantics are kept.
+     */
+    public static final long DEFAULT_SPARSE_TABLES_FROM = 4_000_000;
 
     /**
      * A spec with Adam, no multipliers, statistics or signals, and the backend's default threads.
@@ -98,6 +117,7 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
         private double statisticsDecay = 0.9;
         private boolean moduleSignals;
         private int threads;
+        private long sparseTablesFrom = DEFAULT_SPARSE_TABLES_FROM;
 
         private Builder(LossSpec loss, List<TaskModule> modules) {
             this.loss = loss;
@@ -162,13 +182,25 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
         }
 
         /**
+         * The element count from which an embedding table is updated lazily (only the rows a batch
+         * gathers); {@link #DEFAULT_SPARSE_TABLES_FROM} unless set, {@link #NO_SPARSE_TABLES} for never.
+         *
+         * @param value the element count, ≥ 1
+         * @return this builder
+         */
+        public Builder sparseTablesFrom(long value) {
+            this.sparseTablesFrom = value;
+            return this;
+        }
+
+        /**
          * The spec, checked.
          *
          * @return the spec
          * @throws ConfigurationException listing every invalid field
          */
         public TrainingSpec build() {
-            return new TrainingSpec(loss, optimizer, modules, updateMultipliers, statistics, statisticsDecay, moduleSignals, threads);
+            return new TrainingSpec(loss, optimizer, modules, updateMultipliers, statistics, statisticsDecay, moduleSignals, threads, sparseTablesFrom);
         }
     }
 }

@@ -311,6 +311,20 @@ final class BenchCommand implements Callable<Integer> {
                         out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", subject.name(), "head only",
                                 model.parameterCount(), batch, sequence, head, batch / (head / 1000), "-", "-");
                     }
+                    if (largestGatheredTable(model) >= TrainingSpec.DEFAULT_SPARSE_TABLES_FROM) {
+                        // The same step with every embedding table updated densely, steps alternating
+                        // with the lazy session's so that both see the same machine.
+                        try (TrainingSession dense = backend.open(model, TrainingSpec.builder(LossSpec.classification(), modules)
+                                .threads(threads).sparseTablesFrom(TrainingSpec.NO_SPARSE_TABLES).build())) {
+                            double[] pair = alternatingMedianStepMs(session, dense, b, StepPlan.all(modules, 1e-4));
+                            out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", subject.name(), "all, lazy",
+                                    model.parameterCount(), batch, sequence, pair[0], batch / (pair[0] / 1000), "-", "-");
+                            out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", subject.name(), "all, dense",
+                                    model.parameterCount(), batch, sequence, pair[1], batch / (pair[1] / 1000), "-", "-");
+                            out.printf("  embedding tables of %,d+ elements update lazily (only the rows a batch uses): %.2fx the "
+                                    + "step time of dense updates, measured alternating%n", TrainingSpec.DEFAULT_SPARSE_TABLES_FROM, pair[0] / pair[1]);
+                        }
+                    }
                     out.flush();
                     if (profile && session instanceof dev.rsr.tensorflow.training.TensorFlowTrainingSession traced) {
                         List<dev.rsr.tensorflow.training.StepTrace> traces = new java.util.ArrayList<>();
@@ -367,6 +381,36 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             return elements;
+        }
+
+        /** The largest initializer that a Gather takes rows from (0 if none): an embedding table. */
+        static long largestGatheredTable(ModelGraph model) {
+            long largest = 0;
+            for (dev.rsr.ir.Node n : model.graph().nodes()) {
+                TensorData t = n.opType().equals("Gather") ? model.graph().initializers().get(n.inputs().get(0)) : null;
+                largest = Math.max(largest, t == null ? 0 : t.elementCount());
+            }
+            return largest;
+        }
+
+        /** Median step times of two sessions, stepping them in turn. */
+        private double[] alternatingMedianStepMs(TrainingSession a, TrainingSession b, Batch batch, StepPlan plan) {
+            for (int i = 0; i < 3; i++) {
+                a.step(batch, plan);
+                b.step(batch, plan);
+            }
+            double[] msA = new double[steps], msB = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                long t0 = System.nanoTime();
+                a.step(batch, plan);
+                long t1 = System.nanoTime();
+                b.step(batch, plan);
+                msA[i] = (t1 - t0) / 1e6;
+                msB[i] = (System.nanoTime() - t1) / 1e6;
+            }
+            Arrays.sort(msA);
+            Arrays.sort(msB);
+            return new double[] {percentile(msA, 0.5), percentile(msB, 0.5)};
         }
 
         private double medianStepMs(TrainingSession session, Batch b, StepPlan plan) {

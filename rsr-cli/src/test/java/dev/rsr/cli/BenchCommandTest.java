@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rsr.onnx.OnnxFormat;
+import dev.rsr.training.TrainingSpec;
 import dev.rsr.zoo.TextClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,19 @@ class BenchCommandTest {
         double shares = out.lines().filter(l -> l.matches("^[a-z][a-z ]*\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9]+%$"))
                 .mapToDouble(l -> Double.parseDouble(l.replaceAll(".*\\s([0-9]+)%$", "$1"))).sum();
         assertTrue(Math.abs(shares - 100) <= 4, "shares add up to " + shares + ":\n" + out);
+    }
+
+    /** A model with a table of four million elements is also timed with its table updated densely, side by side. */
+    @Test
+    void trainingComparesLazyAndDenseTableUpdatesWhenATableIsLarge() throws Exception {
+        TextClassifier config = new TextClassifier(62_500, 64, 1, 2, 32, 8, 2, 1); // a 62,500 x 64 table: the default size
+        assertEquals(TrainingSpec.DEFAULT_SPARSE_TABLES_FROM, BenchCommand.Training.largestGatheredTable(config.build()));
+        Path model = Files.write(dir.resolve("wide.onnx"), OnnxFormat.toBytes(config.build()));
+        CliRun run = CliRun.of("bench", "training", "--model", model.toString(), "--steps", "2", "--batch", "2", "--sequence", "4",
+                "--threads", "1");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("all, lazy") && run.out().contains("all, dense"), run.out());
+        assertTrue(run.out().matches("(?s).*update lazily \\(only the rows a batch uses\\): [0-9.]+x the step time.*"), run.out());
     }
 
     /** A row of the profile table: the kind, then forward, backward, update, ms and share. */

@@ -168,7 +168,7 @@ public final class Refiner implements AutoCloseable {
 
     /** The engine's own settings. */
     private record EngineSettings(String trainable, int workers, double baseRate, Map<String, Double> moduleRates, int snapshotEvery,
-                                  int refreshEvery, int maxDivergences, int rateSearch, double rateSearchDivisor) {
+                                  int refreshEvery, int maxDivergences, int rateSearch, double rateSearchDivisor, long sparseTablesFrom) {
         static EngineSettings read(Settings s, double defaultBaseRate) {
             String trainable = s.choice("trainable", "all", List.of("all", "biases"));
             String w = s.text("workers");
@@ -194,7 +194,15 @@ public final class Refiner implements AutoCloseable {
             }
             return new EngineSettings(trainable, workers, base, rates, s.integer("snapshot_every", 50, 0, 1_000_000),
                     s.integer("refresh_every", 50, 1, 1_000_000), s.integer("max_divergences", 20, 0, 1_000_000), parseRateSearch(s),
-                    s.decimal("rate_search_divisor", RateSearch.DIVISOR, 1, 1e6));
+                    s.decimal("rate_search_divisor", RateSearch.DIVISOR, 1, 1e6), parseSparseTables(s));
+        }
+
+        /** {@code sparse_tables_from}: the element count from which an embedding table updates lazily, or off. */
+        private static long parseSparseTables(Settings s) {
+            if ("off".equals(s.text("sparse_tables_from"))) {
+                return TrainingSpec.NO_SPARSE_TABLES;
+            }
+            return s.integer("sparse_tables_from", (int) TrainingSpec.DEFAULT_SPARSE_TABLES_FROM, 1, Integer.MAX_VALUE);
         }
 
         /** {@code rate_search}: off (0), auto, or a number of steps. */
@@ -331,7 +339,8 @@ public final class Refiner implements AutoCloseable {
         // The trail's deposits and most adaptive rates read the modules' signals; plain methods do without them.
         boolean signals = !strategies.name("pheromone").equals("none") || workers.stream().anyMatch(w -> w.controller.usesSignals());
         TrainingSpec spec = TrainingSpec.builder(setup.loss(), modules).updateMultipliers(multipliers)
-                .statistics(strategies.importance.statistics(), 0.9).moduleSignals(signals).threads(setup.threads()).build();
+                .statistics(strategies.importance.statistics(), 0.9).moduleSignals(signals).threads(setup.threads())
+                .sparseTablesFrom(engine.sparseTablesFrom()).build();
         this.session = backend.open(model, spec);
         this.masks = new Masks(session, modules, strategies, model, multipliers, setup.fresh(), new SplittableRandom(setup.seed() ^ 0x5DEECE66DL));
     }

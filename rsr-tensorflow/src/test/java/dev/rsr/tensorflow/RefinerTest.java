@@ -196,6 +196,9 @@ class RefinerTest {
         assertTrue(m.contains("mask.densty is not a setting of mask 'top-per-tensor'"), m);
         assertTrue(m.contains("no GradientBooster plugin named 'nonesuch'"), m);
         assertTrue(m.contains("lr.gain must be a number"), m);
+        ConfigurationException engine = assertThrows(ConfigurationException.class, () -> new Refiner(MLP.build(),
+                new TensorFlowTrainingBackend(), PLUGINS, RefineConfig.method("full").with("sparse_tables_from", "many"), setup(10), batches()));
+        assertTrue(engine.getMessage().contains("sparse_tables_from must be a whole number"), engine.getMessage());
         assertThrows(ConfigurationException.class, () -> RefineConfig.method("rsr").with("masks.density", "0.1"));
     }
 

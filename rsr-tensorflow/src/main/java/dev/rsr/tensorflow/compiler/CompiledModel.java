@@ -95,7 +95,16 @@ public final class CompiledModel implements AutoCloseable {
             }
             reads[i] = p.read();
         }
-        return List.of(graph.addGradients(loss, reads));
+        return gradientsAt(loss, List.of(reads));
+    }
+
+    /**
+     * Adds the gradient of a scalar {@code loss} with respect to any outputs of the graph (null
+     * where {@code loss} does not depend on one). For a parameter, take {@link #gradients}; this is
+     * for gradients at what reads a parameter, such as the rows a gather took from a table.
+     */
+    public List<Output<?>> gradientsAt(Output<?> loss, List<Output<?>> points) {
+        return java.util.Arrays.asList(graph.addGradients(loss, points.toArray(new Output<?>[0])));
     }
 
     @Override

@@ -103,6 +103,20 @@ final class TrainingOps {
         return new Variable(name, ref, value, assign, initialize, shape);
     }
 
+    /**
+     * A variable of any shape and the given type, never initialized: a stash whose size varies by
+     * step (the rows a batch gathered), set by {@link #assignAnyShape} before anything reads it.
+     */
+    Output<?> stash(String name, org.tensorflow.proto.DataType type) {
+        return scope.opBuilder("VariableV2", GraphCompiler.opName(name) + "_variable").setAttr("dtype", type)
+                .setAttr("shape", Shape.unknown()).build().output(0);
+    }
+
+    /** {@code target ← value}, whatever their shapes: for {@link #stash} variables. */
+    Operation assignAnyShape(Output<?> target, Output<?> value) {
+        return builder("Assign", target, value).setAttr("validate_shape", false).build();
+    }
+
     /** An op that runs when all of {@code ops} have run. */
     Operation group(String name, Iterable<Operation> ops) {
         OperationBuilder b = scope.opBuilder("NoOp", named(GraphCompiler.opName(name)));

@@ -1,5 +1,6 @@
 package dev.rsr.tensorflow.training;
 
+import dev.rsr.ir.TensorData;
 import dev.rsr.tensorflow.compiler.CompiledModel;
 import dev.rsr.training.OptimizerSpec;
 import dev.rsr.training.Statistic;
@@ -31,8 +32,10 @@ final class UpdateGraph {
     /**
      * The ops of one trainable parameter. {@code optimizerState} is what a snapshot saves besides
      * the parameter: the slots, and with multipliers under Adam the per-element update counts.
+     * {@code gradient} is the whole gradient, for reading; a sparse table's step stashes and updates
+     * only the rows its batch gathered.
      */
-    record ParameterOps(String name, String module, Output<?> gradient, TrainingOps.Variable stash, Operation stashOp,
+    record ParameterOps(String name, String module, long[] shape, Output<?> gradient, Operation stashOp,
                         List<TrainingOps.Variable> slots, List<TrainingOps.Variable> optimizerState, TrainingOps.Variable multiplier,
                         Map<Statistic, TrainingOps.Variable> statistics, Operation observe, Operation update) {
     }
@@ -53,12 +56,8 @@ final class UpdateGraph {
     private final Map<String, TrainingOps.Variable> state = new LinkedHashMap<>();
 
     UpdateGraph(CompiledModel compiled, TrainingSpec spec, Output<?> loss, TrainingOps ops) {
-        List<String> names = new ArrayList<>(compiled.parameters().keySet());
-        List<Output<?>> gradients = compiled.gradients(loss, names);
-        Map<String, Output<?>> gradientOf = new LinkedHashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            gradientOf.put(names.get(i), gradients.get(i));
-        }
+        Map<String, SparseTables.Table> tables = SparseTables.find(compiled, compiled.parameters().keySet(), spec.sparseTablesFrom());
+        Map<String, Gradient> gradientOf = gradients(compiled, loss, tables, ops);
         for (TaskModule m : spec.modules()) {
             TrainingOps mops = ops.sub(m.name());
             Output<?> lr = mops.scalarPlaceholder("lr");
@@ -70,7 +69,7 @@ final class UpdateGraph {
             List<Operation> snapshots = new ArrayList<>();
             List<Operation> rollbacks = new ArrayList<>();
             for (String p : m.parameters()) {
-                Output<?> g = gradientOf.get(p);
+                Gradient g = gradientOf.get(p);
                 if (g == null) {
                     inert.add(p); // The parameter does not influence the loss: nothing to update.
                     continue;
@@ -78,7 +77,7 @@ final class UpdateGraph {
                 ParameterOps built = parameter(compiled.parameters().get(p), m.name(), g, spec, lr, beta1Power, beta2Power, mops.sub(p));
                 params.add(built);
                 parameters.put(p, built);
-                squares.add(mops.sumOfSquares(g));
+                squares.add(mops.sumOfSquares(g.values()));
                 if (spec.moduleSignals()) {
                     signals.add(signal(built, compiled.parameters().get(p), spec.optimizer(), mops));
                 }
@@ -88,7 +87,7 @@ final class UpdateGraph {
                     rollbacks.add(mops.assign(v.ref(), backup.ref()).op());
                 }
                 CompiledModel.Parameter param = compiled.parameters().get(p);
-                TrainingOps.Variable backup = mops.variable(p + "#backup", built.stash().shape(), 0);
+                TrainingOps.Variable backup = mops.variable(p + "#backup", built.shape(), 0);
                 snapshots.add(mops.assign(backup.ref(), param.variable()).op());
                 rollbacks.add(mops.assign(param.variable(), backup.ref()).op());
             }
@@ -99,12 +98,130 @@ final class UpdateGraph {
         }
     }
 
-    private ParameterOps parameter(CompiledModel.Parameter param, String module, Output<?> g, TrainingSpec spec, Output<?> lr,
+    /**
+     * A parameter's gradient as the step sees it. Dense: {@code values} is the whole gradient and
+     * {@code rows} null. Sparse (an embedding table): {@code values} holds one summed row per
+     * distinct id in {@code rows}; {@code whole} scatters them into the table's shape for readers
+     * of the whole gradient.
+     */
+    private record Gradient(Output<?> values, Output<?> rows, Output<?> whole) {
+    }
+
+    /**
+     * The gradient of every trainable parameter that the loss depends on, in one call: a dense
+     * parameter's at its read, a sparse table's at the outputs of its gathers, summed per row id.
+     */
+    private static Map<String, Gradient> gradients(CompiledModel compiled, Output<?> loss, Map<String, SparseTables.Table> tables,
+                                                   TrainingOps ops) {
+        List<String> names = new ArrayList<>(compiled.parameters().keySet());
+        List<Output<?>> points = new ArrayList<>();
+        for (String n : names) {
+            SparseTables.Table t = tables.get(n);
+            if (t == null) {
+                points.add(compiled.parameters().get(n).read());
+            } else {
+                points.addAll(t.gathered());
+            }
+        }
+        List<Output<?>> all = compiled.gradientsAt(loss, points);
+        Map<String, Gradient> out = new LinkedHashMap<>();
+        int at = 0;
+        for (String n : names) {
+            SparseTables.Table t = tables.get(n);
+            if (t == null) {
+                Output<?> g = all.get(at++);
+                if (g != null) {
+                    out.put(n, new Gradient(g, null, g));
+                }
+                continue;
+            }
+            TrainingOps tops = ops.sub(n + "#sparse");
+            long[] rowShape = t.shape().clone();
+            rowShape[0] = -1;
+            List<Output<?>> ids = new ArrayList<>();
+            List<Output<?>> rows = new ArrayList<>();
+            for (int i = 0; i < t.gathered().size(); i++) {
+                Output<?> g = all.get(at++);
+                if (g != null) {
+                    ids.add(tops.op("Reshape", tops.builder("Cast", t.indices().get(i)).setAttr("DstT", org.tensorflow.proto.DataType.DT_INT64)
+                            .build().output(0), tops.constant(TensorData.vectorOfLongs(new long[] {-1}))));
+                    rows.add(tops.op("Reshape", g, tops.constant(TensorData.vectorOfLongs(rowShape))));
+                }
+            }
+            if (ids.isEmpty()) {
+                continue;
+            }
+            // One summed row per distinct id: a scatter with repeated ids would keep only one of them.
+            Operation unique = tops.builder("Unique", concat(tops, ids)).build();
+            Output<?> distinct = unique.output(0);
+            Output<?> summed = tops.op("UnsortedSegmentSum", concat(tops, rows), unique.output(1), tops.op("Size", distinct));
+            out.put(n, new Gradient(summed, distinct, whole(tops, summed, distinct, t.rows())));
+        }
+        return out;
+    }
+
+    private static Output<?> concat(TrainingOps ops, List<Output<?>> xs) {
+        return xs.size() == 1 ? xs.get(0) : ops.builder("ConcatV2").addInputList(xs.toArray(new Output<?>[0]))
+                .addInput(ops.constant(TensorData.scalarLong(0))).build().output(0);
+    }
+
+    /** Rows of a table scattered into its whole shape, zero elsewhere. */
+    private static Output<?> whole(TrainingOps ops, Output<?> rows, Output<?> ids, long tableRows) {
+        return ops.op("UnsortedSegmentSum", rows, ids, ops.constant(TensorData.scalarLong(tableRows)));
+    }
+
+    /**
+     * Where an update reads and writes a parameter and its slots: the whole tensors, or only the
+     * rows a step's batch gathered. {@code writes} collects the row writes, which nothing downstream
+     * depends on and the update must therefore wait for.
+     */
+    private record Access(TrainingOps ops, Output<?> ids, List<Operation> writes) {
+        Output<?> read(Output<?> variable) {
+            return ids == null ? variable : ops.op("GatherV2", variable, ids, ops.constant(TensorData.scalarLong(0)));
+        }
+
+        /** {@code variable ← value} where this access reaches; returns the new value. */
+        Output<?> write(Output<?> variable, Output<?> value) {
+            if (ids == null) {
+                return ops.assign(variable, value);
+            }
+            writes.add(ops.builder("ScatterUpdate", variable, ids, value).build());
+            return value;
+        }
+
+        /** {@code variable ← variable − step} where this access reaches, after {@code after}. */
+        Operation subtract(Output<?> variable, Output<?> step, Operation after) {
+            Operation sub = ops.builder(ids == null ? "AssignSub" : "ScatterSub", ids == null ? new Output<?>[] {variable, step}
+                    : new Output<?>[] {variable, ids, step}).addControlInput(after).build();
+            if (writes.isEmpty()) {
+                return sub;
+            }
+            List<Operation> all = new ArrayList<>(writes);
+            all.add(sub);
+            return ops.group("update", all);
+        }
+    }
+
+    private ParameterOps parameter(CompiledModel.Parameter param, String module, Gradient g, TrainingSpec spec, Output<?> lr,
                                    Output<?> beta1Power, Output<?> beta2Power, TrainingOps ops) {
         String p = param.name();
         long[] shape = param.read().shape().asArray();
-        TrainingOps.Variable stash = ops.variable(p + "#gradient", shape, 0);
-        Operation stashOp = ops.assign(stash.ref(), g).op();
+        boolean sparse = g.rows() != null;
+        // The step runs twice (see the class comment): the first stashes what the second applies.
+        Output<?> gs;
+        Output<?> ids = null;
+        Operation stashOp;
+        if (!sparse) {
+            TrainingOps.Variable stash = ops.variable(p + "#gradient", shape, 0);
+            stashOp = ops.assign(stash.ref(), g.values()).op();
+            gs = stash.ref();
+        } else {
+            Output<?> rowStash = ops.stash(p + "#gradient_rows", org.tensorflow.proto.DataType.DT_FLOAT);
+            Output<?> idStash = ops.stash(p + "#gradient_ids", org.tensorflow.proto.DataType.DT_INT64);
+            stashOp = ops.group("stash", List.of(ops.assignAnyShape(rowStash, g.values()), ops.assignAnyShape(idStash, g.rows())));
+            gs = rowStash;
+            ids = idStash;
+        }
         OptimizerSpec o = spec.optimizer();
         List<TrainingOps.Variable> slots = o.kind() == OptimizerSpec.Kind.ADAM
                 ? List.of(keep(ops.variable(p + "#adam_m", shape, 0)), keep(ops.variable(p + "#adam_v", shape, 0)))
@@ -116,10 +233,11 @@ final class UpdateGraph {
         TrainingOps.Variable count = multiplier != null && o.kind() == OptimizerSpec.Kind.ADAM
                 ? keep(ops.variable(p + "#adam_count", shape, 0)) : null;
 
-        // Running statistics read the stashed gradient and the parameter before its update.
+        // Running statistics read the stashed gradient and the parameter before its update. They
+        // decay every element each step, so a sparse table's stashed rows are scattered whole here.
         Map<Statistic, TrainingOps.Variable> statistics = new EnumMap<>(Statistic.class);
         List<Operation> statisticUpdates = new ArrayList<>();
-        Output<?> gs = stash.ref();
+        Output<?> gw = spec.statistics().isEmpty() || !sparse ? gs : whole(ops, gs, ids, shape[0]);
         Output<?> w = param.variable();
         Output<?> decay = ops.scalar(spec.statisticsDecay());
         Output<?> rest = ops.scalar(1 - spec.statisticsDecay());
@@ -130,12 +248,12 @@ final class UpdateGraph {
         for (Statistic s : statistics.keySet()) {
             TrainingOps.Variable v = statistics.get(s);
             Output<?> updated = switch (s) {
-                case SQUARED_GRADIENT -> ops.assign(v.ref(), ema(ops, v.ref(), ops.op("Mul", gs, gs), decay, rest));
-                case ABSOLUTE_GRADIENT -> ops.assign(v.ref(), ema(ops, v.ref(), ops.op("Abs", gs), decay, rest));
-                case SALIENCY -> saliency = ops.assign(v.ref(), ema(ops, v.ref(), ops.op("Abs", ops.op("Mul", w, gs)), decay, rest));
+                case SQUARED_GRADIENT -> ops.assign(v.ref(), ema(ops, v.ref(), ops.op("Mul", gw, gw), decay, rest));
+                case ABSOLUTE_GRADIENT -> ops.assign(v.ref(), ema(ops, v.ref(), ops.op("Abs", gw), decay, rest));
+                case SALIENCY -> saliency = ops.assign(v.ref(), ema(ops, v.ref(), ops.op("Abs", ops.op("Mul", w, gw)), decay, rest));
                 case SALIENCY_DEVIATION -> ops.assign(v.ref(), ema(ops, v.ref(),
-                        ops.op("Abs", ops.op("Sub", ops.op("Abs", ops.op("Mul", w, gs)), saliency)), decay, rest));
-                case MOVEMENT -> ops.assign(v.ref(), ops.op("Sub", v.ref(), ops.op("Mul", w, gs)));
+                        ops.op("Abs", ops.op("Sub", ops.op("Abs", ops.op("Mul", w, gw)), saliency)), decay, rest));
+                case MOVEMENT -> ops.assign(v.ref(), ops.op("Sub", v.ref(), ops.op("Mul", w, gw)));
             };
             statisticUpdates.add(updated.op());
         }
@@ -143,7 +261,7 @@ final class UpdateGraph {
 
         Output<?> variable = param.variable();
         Operation update;
-        if (multiplier == null) {
+        if (multiplier == null && !sparse) {
             // TensorFlow's fused update ops, where no element is masked or boosted.
             update = (o.kind() == OptimizerSpec.Kind.ADAM
                     ? ops.builder("ApplyAdam", variable, slots.get(0).ref(), slots.get(1).ref(), beta1Power, beta2Power, lr,
@@ -153,42 +271,56 @@ final class UpdateGraph {
         } else {
             // Masks and boosts act on the update: a slot moves only where the multiplier is positive,
             // and the step is scaled by it, so Adam can neither normalise a boost away nor carry a
-            // frozen element along on its momentum.
-            Output<?> u = multiplier.ref();
-            Output<?> on = ops.builder("Cast", ops.op("Greater", u, ops.scalar(0))).setAttr("DstT", org.tensorflow.proto.DataType.DT_FLOAT)
-                    .build().output(0);
+            // frozen element along on its momentum. A sparse table moves only its gathered rows.
+            Access at = new Access(ops, ids, new ArrayList<>());
+            Output<?> u = multiplier == null ? null : at.read(multiplier.ref());
+            Output<?> on = u == null ? null : ops.builder("Cast", ops.op("Greater", u, ops.scalar(0)))
+                    .setAttr("DstT", org.tensorflow.proto.DataType.DT_FLOAT).build().output(0);
             Output<?> step;
             if (o.kind() == OptimizerSpec.Kind.ADAM) {
                 Output<?> m = slots.get(0).ref(), v = slots.get(1).ref();
-                Output<?> mNew = ops.assign(m, ops.op("Add", m, ops.op("Mul", ops.op("Mul", on, ops.scalar(1 - o.beta1())), ops.op("Sub", gs, m))));
-                Output<?> vNew = ops.assign(v, ops.op("Add", v, ops.op("Mul", ops.op("Mul", on, ops.scalar(1 - o.beta2())),
-                        ops.op("Sub", ops.op("Mul", gs, gs), v))));
-                Output<?> t = ops.assign(count.ref(), ops.op("Add", count.ref(), on));
-                // ApplyAdam's form, per element: lr · √(1 − β2^t) / (1 − β1^t) · m / (√v + ε); an element
-                // never admitted (t = 0, m = 0) gets 0, the floor only keeps the division finite.
-                // β^t as exp(t·ln β): TensorFlow's Exp is vectorized, its Pow is not, and on a large
-                // embedding table two Pows per element took as long as the rest of the step.
-                Output<?> floor = ops.scalar(1e-12);
-                Output<?> beta1PowerT = ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta1()))));
-                Output<?> beta2PowerT = ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta2()))));
-                Output<?> c1 = ops.op("Maximum", ops.op("Sub", ops.scalar(1), beta1PowerT), floor);
-                Output<?> c2 = ops.op("Sub", ops.scalar(1), beta2PowerT);
-                Output<?> rate = ops.op("Mul", lr, ops.op("RealDiv", ops.op("Sqrt", c2), c1));
-                step = ops.op("Mul", rate, ops.op("Mul", u, ops.op("RealDiv", mNew, ops.op("Add", ops.op("Sqrt", vNew), ops.scalar(o.epsilon())))));
+                Output<?> mNew = at.write(m, moved(ops, at.read(m), gs, on, 1 - o.beta1()));
+                Output<?> vNew = at.write(v, moved(ops, at.read(v), ops.op("Mul", gs, gs), on, 1 - o.beta2()));
+                Output<?> rate;
+                if (count == null) {
+                    rate = ops.op("Mul", lr, ops.op("RealDiv", ops.op("Sqrt", ops.op("Sub", ops.scalar(1), beta2Power)),
+                            ops.op("Sub", ops.scalar(1), beta1Power)));
+                } else {
+                    Output<?> t = at.write(count.ref(), ops.op("Add", at.read(count.ref()), on));
+                    // ApplyAdam's form, per element: lr · √(1 − β2^t) / (1 − β1^t) · m / (√v + ε); an element
+                    // never admitted (t = 0, m = 0) gets 0, the floor only keeps the division finite.
+                    // β^t as exp(t·ln β): TensorFlow's Exp is vectorized, its Pow is not, and on a large
+                    // embedding table two Pows per element took as long as the rest of the step.
+                    Output<?> floor = ops.scalar(1e-12);
+                    Output<?> beta1PowerT = ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta1()))));
+                    Output<?> beta2PowerT = ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta2()))));
+                    Output<?> c1 = ops.op("Maximum", ops.op("Sub", ops.scalar(1), beta1PowerT), floor);
+                    Output<?> c2 = ops.op("Sub", ops.scalar(1), beta2PowerT);
+                    rate = ops.op("Mul", lr, ops.op("RealDiv", ops.op("Sqrt", c2), c1));
+                }
+                Output<?> direction = ops.op("RealDiv", mNew, ops.op("Add", ops.op("Sqrt", vNew), ops.scalar(o.epsilon())));
+                step = ops.op("Mul", rate, u == null ? direction : ops.op("Mul", u, direction));
             } else {
                 Output<?> acc = slots.get(0).ref();
-                Output<?> accNew = ops.assign(acc, ops.op("Add", acc, ops.op("Mul", on,
-                        ops.op("Add", ops.op("Mul", acc, ops.scalar(o.momentum() - 1)), gs))));
-                step = ops.op("Mul", lr, ops.op("Mul", u, accNew));
+                Output<?> current = at.read(acc);
+                Output<?> pushed = ops.op("Add", ops.op("Mul", current, ops.scalar(o.momentum() - 1)), gs);
+                Output<?> accNew = at.write(acc, ops.op("Add", current, on == null ? pushed : ops.op("Mul", on, pushed)));
+                step = ops.op("Mul", lr, u == null ? accNew : ops.op("Mul", u, accNew));
             }
-            update = ops.builder("AssignSub", variable, step).addControlInput(observe).build();
+            update = at.subtract(variable, step, observe);
         }
         List<TrainingOps.Variable> optimizerState = new ArrayList<>(slots);
         if (count != null) {
             optimizerState.add(count);
         }
-        return new ParameterOps(p, module, g, stash, stashOp, slots, List.copyOf(optimizerState), multiplier,
+        return new ParameterOps(p, module, shape, g.whole(), stashOp, slots, List.copyOf(optimizerState), multiplier,
                 Collections.unmodifiableMap(statistics), observe, update);
+    }
+
+    /** {@code x + on·c·(target − x)}: a moving average's step toward {@code target}, only where {@code on} (all, if null). */
+    private static Output<?> moved(TrainingOps ops, Output<?> x, Output<?> target, Output<?> on, double c) {
+        Output<?> rate = on == null ? ops.scalar(c) : ops.op("Mul", on, ops.scalar(c));
+        return ops.op("Add", x, ops.op("Mul", rate, ops.op("Sub", target, x)));
     }
 
     /** {@code decay·old + (1 − decay)·x}. */
