@@ -149,7 +149,108 @@ final class OpCases {
         c.add(diff("AveragePool pads included", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 2, 3), Attribute.ofInts("pads", 0, 1, 1, 1),
                 Attribute.of("count_include_pad", 1L), Attribute.ofInts("strides", 1, 2)), param(randn(98, 1, 2, 5, 6))));
         c.add(diff("GlobalAveragePool", "GlobalAveragePool", param(randn(99, 2, 3, 4, 5))));
+        mathOps(c);
         return c;
+    }
+
+    /** The converters of {@link dev.rsr.tensorflow.ops.MathOps} and the reductions beyond sum, mean, max and min. */
+    private static void mathOps(List<OpCase> c) {
+        TensorData p = TensorData.ofBools(new long[] {4}, true, true, false, false);
+        TensorData q = TensorData.ofBools(new long[] {4}, true, false, true, false);
+        for (String op : List.of("And", "Or", "Xor")) {
+            c.add(new OpCase(op, op, 17, List.of(), List.of(constant(p), constant(q)), B, false));
+        }
+        for (String op : List.of("LessOrEqual", "GreaterOrEqual")) {
+            c.add(new OpCase(op, op, 17, List.of(), List.of(param(TensorData.ofFloats(new long[] {4}, 1, 2, 3, 4)),
+                    param(TensorData.ofFloats(new long[] {4}, 1, 3, 2, 4))), B, false));
+        }
+        TensorData a = TensorData.ofInts(new long[] {4}, 12, -7, 0, 255), b = TensorData.ofInts(new long[] {4}, 10, 3, -1, 15);
+        for (String op : List.of("BitwiseAnd", "BitwiseOr", "BitwiseXor")) {
+            c.add(new OpCase(op, op, 18, List.of(), List.of(constant(a), constant(b)), List.of(DataType.INT32), false));
+        }
+        c.add(new OpCase("BitwiseNot", "BitwiseNot", 18, List.of(), List.of(constant(a)), List.of(DataType.INT32), false));
+        for (String op : List.of("Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Atanh")) {
+            c.add(diff(op, op, param(uniform(140, -0.9f, 0.9f, 3, 4))));
+        }
+        for (String op : List.of("Sinh", "Cosh", "Asinh", "Softplus", "Softsign", "Mish")) {
+            c.add(new OpCase(op, op, 18, List.of(), List.of(param(randn(141, 3, 4))), F, true));
+        }
+        c.add(diff("Acosh", "Acosh", param(uniform(142, 1.2f, 3f, 3, 4))));
+        c.add(new OpCase("Sign", "Sign", 17, List.of(), List.of(param(TensorData.ofFloats(new long[] {3}, -2, 0, 3))), F, false));
+        c.add(new OpCase("Round halves to even", "Round", 17, List.of(),
+                List.of(param(TensorData.ofFloats(new long[] {6}, 0.5f, 1.5f, 2.5f, -0.5f, 1.2f, -2.7f))), F, false));
+        TensorData special = TensorData.ofFloats(new long[] {4}, 1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
+        c.add(new OpCase("IsNaN", "IsNaN", 17, List.of(), List.of(constant(special)), B, false));
+        c.add(new OpCase("IsInf", "IsInf", 17, List.of(), List.of(constant(special)), B, false));
+        c.add(new OpCase("IsInf negative only", "IsInf", 17, List.of(Attribute.of("detect_positive", 0L)), List.of(constant(special)), B, false));
+        c.add(new OpCase("Mod int64 sign of divisor", "Mod", 17, List.of(),
+                List.of(constant(TensorData.vectorOfLongs(7, -7, 7, -7)), constant(TensorData.vectorOfLongs(3, 3, -3, -3))), List.of(DataType.INT64), false));
+        c.add(new OpCase("Mod fmod float", "Mod", 17, List.of(Attribute.of("fmod", 1L)),
+                List.of(param(uniform(143, -5f, 5f, 6)), constant(TensorData.ofFloats(new long[] {6}, 1.5f, -2f, 3f, 1.5f, -2f, 3f))), F, false));
+        c.add(new OpCase("CastLike float to int64", "CastLike", 17, List.of(),
+                List.of(param(uniform(144, -5f, 5f, 5)), constant(TensorData.vectorOfLongs(0))), List.of(DataType.INT64), false));
+        c.add(diff("Clip min and max inputs", "Clip", param(randn(145, 3, 4)), constant(TensorData.scalarFloat(-0.5f)),
+                constant(TensorData.scalarFloat(0.7f))));
+        c.add(diff("Clip min only", "Clip", param(randn(146, 3, 4)), constant(TensorData.scalarFloat(-0.5f))));
+        c.add(new OpCase("Clip opset 6 attributes", "Clip", 6, List.of(Attribute.of("min", -0.3f), Attribute.of("max", 0.4f)),
+                List.of(param(randn(147, 3, 4))), F, true));
+        c.add(diff("Sum broadcast", "Sum", param(randn(148, 3, 4)), param(randn(149, 4)), param(randn(150, 3, 1))));
+        c.add(diff("Mean", "Mean", param(randn(151, 3, 4)), param(randn(152, 3, 4))));
+        c.add(diff("Elu alpha 0.5", "Elu", List.of(Attribute.of("alpha", 0.5f)), param(randn(153, 3, 4))));
+        c.add(diff("Celu alpha 2", "Celu", List.of(Attribute.of("alpha", 2f)), param(randn(154, 3, 4))));
+        c.add(diff("Selu", "Selu", param(randn(155, 3, 4))));
+        c.add(diff("HardSigmoid", "HardSigmoid", List.of(Attribute.of("alpha", 0.3f), Attribute.of("beta", 0.4f)), param(randn(156, 3, 4))));
+        c.add(diff("HardSwish", "HardSwish", param(uniform(157, -5f, 5f, 3, 4))));
+        c.add(diff("ThresholdedRelu", "ThresholdedRelu", List.of(Attribute.of("alpha", 0.5f)), param(randn(158, 3, 4))));
+        c.add(diff("Shrink", "Shrink", List.of(Attribute.of("lambd", 0.4f), Attribute.of("bias", 0.2f)), param(randn(159, 3, 4))));
+        c.add(diff("PRelu slope per channel", "PRelu", param(randn(160, 2, 3, 4)), param(uniform(161, 0.1f, 0.5f, 3, 1))));
+        c.add(new OpCase("Gelu", "Gelu", 20, List.of(), List.of(param(randn(162, 3, 4))), F, true));
+        c.add(new OpCase("Gelu tanh", "Gelu", 20, List.of(Attribute.of("approximate", "tanh")), List.of(param(randn(163, 3, 4))), F, true));
+        c.add(new OpCase("ConstantOfShape default", "ConstantOfShape", 17, List.of(), List.of(constant(TensorData.vectorOfLongs(2, 3))), F, false));
+        c.add(new OpCase("ConstantOfShape int64 value", "ConstantOfShape", 17, List.of(Attribute.of("value", TensorData.ofLongs(new long[] {1}, 7))),
+                List.of(constant(TensorData.vectorOfLongs(3))), List.of(DataType.INT64), false));
+        c.add(new OpCase("Size", "Size", 17, List.of(), List.of(param(randn(164, 2, 3, 4))), List.of(DataType.INT64), false));
+        c.add(new OpCase("Range int64", "Range", 17, List.of(), List.of(constant(TensorData.scalarLong(2)), constant(TensorData.scalarLong(11)),
+                constant(TensorData.scalarLong(3))), List.of(DataType.INT64), false));
+        c.add(new OpCase("Range float down", "Range", 17, List.of(), List.of(constant(TensorData.scalarFloat(1f)), constant(TensorData.scalarFloat(-1f)),
+                constant(TensorData.scalarFloat(-0.5f))), F, false));
+        c.add(diff("Tile", "Tile", param(randn(165, 2, 3)), constant(TensorData.vectorOfLongs(2, 1))));
+        for (String op : List.of("ReduceProd", "ReduceSumSquare", "ReduceL1", "ReduceL2", "ReduceLogSumExp")) {
+            c.add(new OpCase(op + " axes input", op, 18, List.of(Attribute.of("keepdims", 0L)),
+                    List.of(param(uniform(166, 0.5f, 1.5f, 2, 3, 4)), constant(TensorData.vectorOfLongs(-1, 0))), F, true));
+            c.add(new OpCase(op + " all, kept", op, 18, List.of(), List.of(param(uniform(167, 0.5f, 1.5f, 2, 3))), F, true));
+        }
+        indexOps(c);
+        c.add(new OpCase("ReduceLogSum axes attribute", "ReduceLogSum", 17, List.of(Attribute.ofInts("axes", 1)),
+                List.of(param(uniform(168, 0.5f, 1.5f, 2, 3, 4))), F, true));
+    }
+
+    /** The converters of {@link dev.rsr.tensorflow.ops.IndexOps}. */
+    private static void indexOps(List<OpCase> c) {
+        TensorData ties = TensorData.ofFloats(new long[] {2, 4}, 1, 3, 3, 0, 2, 2, -1, 2);
+        List<DataType> longs = List.of(DataType.INT64);
+        c.add(new OpCase("ArgMax axis 1", "ArgMax", 17, List.of(Attribute.of("axis", 1L)), List.of(param(ties)), longs, false));
+        c.add(new OpCase("ArgMax last index, no keepdims", "ArgMax", 17, List.of(Attribute.of("axis", 1L), Attribute.of("keepdims", 0L),
+                Attribute.of("select_last_index", 1L)), List.of(param(ties)), longs, false));
+        c.add(new OpCase("ArgMin axis 0", "ArgMin", 17, List.of(), List.of(param(randn(170, 3, 4))), longs, false));
+        c.add(new OpCase("ArgMin last index", "ArgMin", 17, List.of(Attribute.of("axis", -1L), Attribute.of("select_last_index", 1L)),
+                List.of(param(ties)), longs, false));
+        c.add(new OpCase("Hardmax axis 1 with ties", "Hardmax", 13, List.of(Attribute.of("axis", 1L)), List.of(param(ties)), F, false));
+        c.add(diff("GatherElements axis 1", "GatherElements", List.of(Attribute.of("axis", 1L)), param(randn(171, 3, 4)),
+                constant(TensorData.ofLongs(new long[] {3, 2}, 0, 3, -1, 2, 1, 1))));
+        c.add(diff("GatherElements axis 0", "GatherElements", param(randn(172, 3, 2)),
+                constant(TensorData.ofLongs(new long[] {2, 2}, 2, 0, 1, 2))));
+        c.add(diff("Trilu upper", "Trilu", param(randn(173, 2, 3, 4))));
+        c.add(diff("Trilu lower k=-1", "Trilu", List.of(Attribute.of("upper", 0L)), param(randn(174, 4, 3)),
+                constant(TensorData.scalarLong(-1))));
+        c.add(diff("CumSum axis 1", "CumSum", param(randn(175, 3, 4)), constant(TensorData.scalarLong(1))));
+        c.add(diff("CumSum exclusive reverse", "CumSum", List.of(Attribute.of("exclusive", 1L), Attribute.of("reverse", 1L)),
+                param(randn(176, 5)), constant(TensorData.scalarLong(0))));
+        c.add(diff("Pad constant value", "Pad", param(randn(177, 2, 3)), constant(TensorData.vectorOfLongs(0, 1, 1, 2)),
+                constant(TensorData.scalarFloat(1.5f))));
+        c.add(diff("Pad zeros", "Pad", param(randn(178, 2, 3)), constant(TensorData.vectorOfLongs(1, 0, 0, 1))));
+        c.add(diff("Pad reflect", "Pad", List.of(Attribute.of("mode", "reflect")), param(randn(179, 3, 4)),
+                constant(TensorData.vectorOfLongs(1, 2, 1, 1))));
     }
 
     private static OpCase diff(String label, String op, OpCase.Input... inputs) {

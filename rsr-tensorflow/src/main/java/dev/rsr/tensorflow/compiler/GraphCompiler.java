@@ -12,11 +12,13 @@ import dev.rsr.tensorflow.TfGraphs;
 import dev.rsr.tensorflow.TfTensors;
 import dev.rsr.tensorflow.spi.ConversionContext;
 import dev.rsr.tensorflow.spi.OpConverter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -100,10 +102,15 @@ public final class GraphCompiler {
                 constants.put(node.outputs().get(0), constantNodeValue(node));
             }
             Ops nodeOps = tf.withSubScope(opName(node.name().isEmpty() ? node.opType() : node.name()));
-            Context ctx = new Context(node, opset, nodeOps, values, constants);
+            DataType half = halfPrecision(node, values);
+            Map<String, Output<?>> widened = half == null ? Map.of() : widened(node, values, nodeOps);
+            Context ctx = new Context(node, opset, nodeOps, values, widened, constants);
             List<Output<?>> outs;
             try {
                 outs = converters.get(node).convert(ctx);
+                if (half != null) {
+                    outs = narrowed(outs, half, nodeOps);
+                }
             } catch (ModelException e) {
                 throw e;
             } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
@@ -121,6 +128,61 @@ public final class GraphCompiler {
             }
         }
         return new CompiledModel(model, graph, tf, inputs, parameters, values);
+    }
+
+    /**
+     * Ops that only move, select or reinterpret values, which half precision does not change: they
+     * run in the input's own type.
+     */
+    private static final Set<String> EXACT_IN_HALF = Set.of("Cast", "CastLike", "Identity", "Reshape", "Shape", "Size", "Transpose",
+            "Squeeze", "Unsqueeze", "Flatten", "Expand", "Concat", "Split", "Slice", "Gather", "Tile", "Constant", "ConstantOfShape",
+            "Range", "Where", "Dropout");
+
+    /**
+     * The half-precision type (float16 or bfloat16) of a node that computes on one, or null. Such a
+     * node computes in float32 and rounds its results once, as ONNX Runtime's CPU provider does (it
+     * puts casts around ops without a half-precision kernel): TensorFlow's half kernels round inside
+     * the op, and an expanded Celu in bfloat16 then differed from ONNX Runtime by two units of its
+     * last place.
+     */
+    private static DataType halfPrecision(Node node, Map<String, Output<?>> values) {
+        if (!node.isDefaultDomain() || EXACT_IN_HALF.contains(node.opType())) {
+            return null;
+        }
+        for (String in : node.inputs()) {
+            Output<?> v = in.isEmpty() ? null : values.get(in);
+            if (v != null && isHalf(v)) {
+                return TfTensors.fromTf(v.dataType());
+            }
+        }
+        return null;
+    }
+
+    private static boolean isHalf(Output<?> v) {
+        return v.dataType() == org.tensorflow.proto.DataType.DT_HALF || v.dataType() == org.tensorflow.proto.DataType.DT_BFLOAT16;
+    }
+
+    /** The node's half-precision inputs cast to float32, by name. */
+    private static Map<String, Output<?>> widened(Node node, Map<String, Output<?>> values, Ops ops) {
+        Map<String, Output<?>> out = new HashMap<>();
+        for (String in : node.inputs()) {
+            Output<?> v = in.isEmpty() ? null : values.get(in);
+            if (v != null && isHalf(v) && !out.containsKey(in)) {
+                out.put(in, ops.scope().opBuilder("Cast", "widen").addInput(v)
+                        .setAttr("DstT", TfTensors.tfType(DataType.FLOAT, "Cast target")).build().output(0));
+            }
+        }
+        return out;
+    }
+
+    /** Float32 results of a widened node, rounded back to its half-precision type. */
+    private static List<Output<?>> narrowed(List<Output<?>> outs, DataType half, Ops ops) {
+        List<Output<?>> narrowed = new ArrayList<>();
+        for (Output<?> o : outs) {
+            narrowed.add(o == null || o.dataType() != org.tensorflow.proto.DataType.DT_FLOAT ? o : ops.scope().opBuilder("Cast", "narrow")
+                    .addInput(o).setAttr("DstT", TfTensors.tfType(half, "Cast target")).build().output(0));
+        }
+        return narrowed;
     }
 
     private static Shape tfShape(ValueInfo v) {
@@ -174,13 +236,17 @@ public final class GraphCompiler {
         private final long opset;
         private final Ops tf;
         private final Map<String, Output<?>> values;
+        /** Inputs this node reads in another type than the graph holds them (half precision widened). */
+        private final Map<String, Output<?>> widened;
         private final Map<String, TensorData> constants;
 
-        Context(Node node, long opset, Ops tf, Map<String, Output<?>> values, Map<String, TensorData> constants) {
+        Context(Node node, long opset, Ops tf, Map<String, Output<?>> values, Map<String, Output<?>> widened,
+                Map<String, TensorData> constants) {
             this.node = node;
             this.opset = opset;
             this.tf = tf;
             this.values = values;
+            this.widened = widened;
             this.constants = constants;
         }
 
@@ -209,7 +275,9 @@ public final class GraphCompiler {
             if (!hasInput(i)) {
                 throw error("input " + i + " is required");
             }
-            return values.get(node.inputs().get(i));
+            String name = node.inputs().get(i);
+            Output<?> w = widened.get(name);
+            return w != null ? w : values.get(name);
         }
 
         @Override

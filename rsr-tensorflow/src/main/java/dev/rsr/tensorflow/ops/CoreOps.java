@@ -94,6 +94,12 @@ public final class CoreOps implements OpConverterProvider {
         m.put("ReduceSum", reduce("Sum", 13));
         m.put("ReduceMax", reduce("Max", 18));
         m.put("ReduceMin", reduce("Min", 18));
+        m.put("ReduceProd", reduce("Prod", 18));
+        m.put("ReduceSumSquare", reduce(18, (c, x, axes, keep) -> reduction(c, "Sum", op(c, "Square", x), axes, keep)));
+        m.put("ReduceL1", reduce(18, (c, x, axes, keep) -> reduction(c, "Sum", op(c, "Abs", x), axes, keep)));
+        m.put("ReduceL2", reduce(18, (c, x, axes, keep) -> op(c, "Sqrt", reduction(c, "Sum", op(c, "Square", x), axes, keep))));
+        m.put("ReduceLogSum", reduce(18, (c, x, axes, keep) -> op(c, "Log", reduction(c, "Sum", x, axes, keep))));
+        m.put("ReduceLogSumExp", reduce(18, CoreOps::logSumExp));
         // Convolution and pooling (2-D, NCHW).
         m.put("Conv", CoreOps::conv);
         m.put("MaxPool", c -> pool(c, true));
@@ -466,18 +472,58 @@ public final class CoreOps implements OpConverterProvider {
     }
 
     private static OpConverter reduce(String tfOp, int axesInputSince) {
+        return reduce(axesInputSince, (c, x, axes, keep) -> reduction(c, tfOp, x, axes, keep));
+    }
+
+    /** A reduction over int32 axes (never empty at run time, possibly negative), keeping the reduced axes or not. */
+    private interface Reduction {
+        Output<?> apply(ConversionContext c, Output<?> x, Output<?> axes, boolean keep);
+    }
+
+    private static Output<?> reduction(ConversionContext c, String tfOp, Output<?> x, Output<?> axes, boolean keep) {
+        return builder(c, tfOp, x, axes).setAttr("keep_dims", keep).build().output(0);
+    }
+
+    /**
+     * Axes from the attribute (before {@code axesInputSince}) or the input: a constant, or a tensor
+     * computed in the graph, which TensorFlow's reductions take as it is. Empty axes reduce over
+     * every axis, or over none with {@code noop_with_empty_axes}.
+     */
+    private static OpConverter reduce(int axesInputSince, Reduction r) {
         return c -> {
             Output<?> x = c.input(0);
-            long[] axes = axesOf(c, axesInputSince);
             boolean keep = c.node().intAttribute("keepdims", 1) != 0;
+            boolean noop = c.node().intAttribute("noop_with_empty_axes", 0) != 0;
+            boolean fromInput = c.opset() >= axesInputSince;
+            if (fromInput && c.hasInput(1) && c.constantInput(1).isEmpty()) {
+                Output<?> axes = Tf.cast(c, c.input(1), DataType.INT32);
+                if (!noop) {
+                    // Every axis when the tensor is empty: [axes, range(rank)[:rank·(size == 0)]].
+                    Output<?> all = op(c, "Range", c.scalar(0, DataType.INT32), op(c, "Rank", x), c.scalar(1, DataType.INT32));
+                    Output<?> empty = Tf.cast(c, op(c, "Equal", op(c, "Size", axes), c.scalar(0, DataType.INT32)), DataType.INT32);
+                    Output<?> take = op(c, "Reshape", op(c, "Mul", empty, op(c, "Rank", x)), c.int32s(1));
+                    axes = builder(c, "ConcatV2").addInputList(new Output<?>[] {axes, op(c, "Slice", all, c.int32s(0), take)})
+                            .addInput(c.scalar(0, DataType.INT32)).build().output(0);
+                }
+                return List.of(r.apply(c, x, axes, keep));
+            }
+            long[] axes = axesOf(c, axesInputSince);
             if (axes == null || axes.length == 0) {
-                if (c.node().intAttribute("noop_with_empty_axes", 0) != 0) {
+                if (noop) {
                     return List.of(op(c, "Identity", x));
                 }
                 axes = Tf.range(0, c.rank(x));
             }
-            return List.of(builder(c, tfOp, x, c.int32s(axes)).setAttr("keep_dims", keep).build().output(0));
+            return List.of(r.apply(c, x, c.int32s(axes), keep));
         };
+    }
+
+    /** log Σ exp(x), shifted by the maximum so that large values do not overflow. */
+    private static Output<?> logSumExp(ConversionContext c, Output<?> x, Output<?> axes, boolean keep) {
+        Output<?> max = op(c, "StopGradient", reduction(c, "Max", x, axes, true));
+        Output<?> sum = reduction(c, "Sum", op(c, "Exp", op(c, "Sub", x, max)), axes, keep);
+        // The kept maximum, reduced again, takes the shape of the sum whichever keepdims says.
+        return op(c, "AddV2", op(c, "Log", sum), reduction(c, "Max", max, axes, keep));
     }
 
     private static long[] ints(ConversionContext c, String name, long[] defaults) {

@@ -1,0 +1,164 @@
+package dev.rsr.tensorflow.ops;
+
+import static dev.rsr.tensorflow.ops.Tf.builder;
+import static dev.rsr.tensorflow.ops.Tf.op;
+
+import dev.rsr.ir.DataType;
+import dev.rsr.tensorflow.spi.ConversionContext;
+import dev.rsr.tensorflow.spi.OpConverter;
+import dev.rsr.tensorflow.spi.OpConverterProvider;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Output;
+
+/**
+ * ONNX ops that find, select or place elements by index: ArgMax, ArgMin, Hardmax, GatherElements,
+ * Trilu, CumSum and Pad.
+ */
+public final class IndexOps implements OpConverterProvider {
+    public static final String NAME = "rsr-index-ops";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Map<String, OpConverter> converters() {
+        Map<String, OpConverter> m = new LinkedHashMap<>();
+        m.put("ArgMax", c -> List.of(argExtreme(c, "ArgMax")));
+        m.put("ArgMin", c -> List.of(argExtreme(c, "ArgMin")));
+        m.put("Hardmax", IndexOps::hardmax);
+        m.put("GatherElements", IndexOps::gatherElements);
+        m.put("Trilu", IndexOps::trilu);
+        m.put("CumSum", c -> List.of(builder(c, "Cumsum", c.input(0), c.input(1))
+                .setAttr("exclusive", c.node().intAttribute("exclusive", 0) != 0)
+                .setAttr("reverse", c.node().intAttribute("reverse", 0) != 0).build().output(0)));
+        m.put("Pad", IndexOps::pad);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The first (or, with select_last_index, the last) index of the extreme along an axis, int64. */
+    private static Output<?> argExtreme(ConversionContext c, String tfOp) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        int axis = Tf.axis(c.node().intAttribute("axis", 0), rank);
+        boolean last = c.node().intAttribute("select_last_index", 0) != 0;
+        Output<?> searched = last ? op(c, "ReverseV2", x, c.int32s(axis)) : x;
+        Output<?> index = builder(c, tfOp, searched, c.scalar(axis, DataType.INT32))
+                .setAttr("output_type", org.tensorflow.proto.DataType.DT_INT64).build().output(0);
+        if (last) {
+            // Index i of the reversed axis is n − 1 − i of the original.
+            Output<?> n = op(c, "Reshape", Tf.slice1d(c, Tf.shape(c, x), axis, (long) axis + 1), c.longs());
+            index = op(c, "Sub", op(c, "Sub", n, c.scalar(1, DataType.INT64)), index);
+        }
+        if (c.node().intAttribute("keepdims", 1) != 0) {
+            index = op(c, "ExpandDims", index, c.scalar(axis, DataType.INT32));
+        }
+        return index;
+    }
+
+    /** One-hot of the first maximum along an axis (opset 13: any axis; before, the input seen as 2-D). */
+    private static List<Output<?>> hardmax(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        if (c.opset() < 13) {
+            throw c.error("Hardmax before opset 13 (over the input flattened to 2-D) is not supported by the TensorFlow backend");
+        }
+        int axis = Tf.axis(c.node().intAttribute("axis", -1), rank);
+        Output<?> index = builder(c, "ArgMax", x, c.scalar(axis, DataType.INT32))
+                .setAttr("output_type", org.tensorflow.proto.DataType.DT_INT64).build().output(0);
+        Output<?> depth = Tf.cast(c, op(c, "Reshape", Tf.slice1d(c, Tf.shape(c, x), axis, (long) axis + 1), c.longs()), DataType.INT32);
+        DataType t = c.typeOf(x);
+        return List.of(builder(c, "OneHot", index, depth, c.scalar(1, t), c.scalar(0, t)).setAttr("axis", (long) axis).build().output(0));
+    }
+
+    /**
+     * {@code out[i][j][k] = data[index[i][j][k]][j][k]} (for axis 0): a GatherNd whose coordinates
+     * are each position's own, with the axis's replaced by the index.
+     */
+    private static List<Output<?>> gatherElements(ConversionContext c) {
+        Output<?> data = c.input(0);
+        int rank = c.rank(data);
+        int axis = Tf.axis(c.node().intAttribute("axis", 0), rank);
+        Output<?> index = Tf.cast(c, c.input(1), DataType.INT64);
+        Output<?> dataShape = Tf.shape(c, data);
+        Output<?> size = op(c, "Reshape", Tf.slice1d(c, dataShape, axis, (long) axis + 1), c.longs());
+        // ONNX counts negative indices from the end of the axis.
+        index = op(c, "SelectV2", op(c, "Less", index, c.scalar(0, DataType.INT64)), op(c, "AddV2", index, size), index);
+        Output<?> indexShape = Tf.shape(c, index);
+        Output<?>[] coordinates = new Output<?>[rank];
+        for (int d = 0; d < rank; d++) {
+            if (d == axis) {
+                coordinates[d] = index;
+                continue;
+            }
+            Output<?> n = op(c, "Reshape", Tf.slice1d(c, indexShape, d, (long) d + 1), c.longs());
+            long[] shape = new long[rank];
+            java.util.Arrays.fill(shape, 1);
+            shape[d] = -1;
+            Output<?> along = op(c, "Reshape", op(c, "Range", c.scalar(0, DataType.INT64), n, c.scalar(1, DataType.INT64)), c.longs(shape));
+            coordinates[d] = op(c, "BroadcastTo", along, indexShape);
+        }
+        Output<?> stacked = builder(c, "Pack").addInputList(coordinates).setAttr("axis", (long) rank).build().output(0);
+        return List.of(op(c, "GatherNd", data, stacked));
+    }
+
+    /** The upper (or lower) triangle of the last two axes, shifted by the diagonal offset k; zero elsewhere. */
+    private static List<Output<?>> trilu(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        if (rank < 2) {
+            throw c.error("the input must have at least two axes, has " + rank);
+        }
+        boolean upper = c.node().intAttribute("upper", 1) != 0;
+        Output<?> k = c.hasInput(1) ? op(c, "Reshape", Tf.cast(c, c.input(1), DataType.INT64), c.longs()) : c.scalar(0, DataType.INT64);
+        Output<?> shape = Tf.shape(c, x);
+        Output<?> rows = op(c, "Reshape", Tf.slice1d(c, shape, rank - 2, (long) rank - 1), c.longs());
+        Output<?> cols = op(c, "Reshape", Tf.slice1d(c, shape, rank - 1, (long) rank), c.longs());
+        Output<?> i = op(c, "Reshape", op(c, "Range", c.scalar(0, DataType.INT64), rows, c.scalar(1, DataType.INT64)), c.longs(-1, 1));
+        Output<?> j = op(c, "Reshape", op(c, "Range", c.scalar(0, DataType.INT64), cols, c.scalar(1, DataType.INT64)), c.longs(1, -1));
+        Output<?> offset = op(c, "Sub", j, i);
+        Output<?> keep = op(c, upper ? "GreaterEqual" : "LessEqual", offset, k);
+        return List.of(op(c, "SelectV2", keep, x, op(c, "ZerosLike", x)));
+    }
+
+    /** Constant padding (a value, zero by default) or reflection; pads as a tensor [begins…, ends…]. */
+    private static List<Output<?>> pad(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        String mode = c.node().attribute("mode").map(dev.rsr.ir.Attribute::asString).orElse("constant");
+        Output<?> pads;
+        Output<?> value = null;
+        if (c.opset() < 11) {
+            long[] p = c.node().attribute("pads").map(dev.rsr.ir.Attribute::asInts).orElseThrow(() -> c.error("pads are required"));
+            pads = c.longs(p);
+            value = c.scalar(c.node().floatAttribute("value", 0f), c.typeOf(x));
+        } else {
+            pads = Tf.cast(c, c.input(1), DataType.INT64);
+            if (c.hasInput(2)) {
+                value = op(c, "Reshape", c.input(2), c.longs());
+            }
+            if (c.hasInput(3)) {
+                throw c.error("the axes input of Pad is not supported by the TensorFlow backend");
+            }
+        }
+        (c.opset() < 11 ? java.util.Optional.<dev.rsr.ir.TensorData>empty() : c.constantInput(1)).ifPresent(p -> {
+            for (int i = 0; i < p.elementCount(); i++) {
+                if (p.getAsDouble(i) < 0) {
+                    throw c.error("negative pads (cropping) are not supported by the TensorFlow backend");
+                }
+            }
+        });
+        // ONNX [b1, b2, …, e1, e2, …] → TensorFlow [[b1, e1], [b2, e2], …], int32: Pad's gradient
+        // slices with int32 bounds and rejects int64 paddings.
+        Output<?> paddings = Tf.cast(c, Tf.transpose(c, op(c, "Reshape", pads, c.longs(2, rank)), 1, 0), DataType.INT32);
+        return List.of(switch (mode) {
+            case "constant" -> value == null ? op(c, "Pad", x, paddings) : op(c, "PadV2", x, paddings, value);
+            case "reflect" -> builder(c, "MirrorPad", x, paddings).setAttr("mode", "REFLECT").build().output(0);
+            default -> throw c.error("mode '" + mode + "' is not supported by the TensorFlow backend (constant and reflect are)");
+        });
+    }
+}
