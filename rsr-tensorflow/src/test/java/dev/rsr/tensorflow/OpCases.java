@@ -56,6 +56,7 @@ final class OpCases {
         c.add(new OpCase("Softmax opset 11 axis 1 (flattened)", "Softmax", 11, List.of(Attribute.of("axis", 1L)),
                 List.of(param(randn(25, 2, 3, 5))), F, true));
         c.add(diff("LogSoftmax axis 0", "LogSoftmax", List.of(Attribute.of("axis", 0L)), param(randn(26, 4, 3))));
+        c.add(diff("LogSoftmax 3-D last axis", "LogSoftmax", param(randn(27, 2, 4, 3))));
         // Linear algebra.
         c.add(diff("MatMul 2-D", "MatMul", param(randn(27, 3, 4)), param(randn(28, 4, 5))));
         c.add(diff("MatMul 3-D x 2-D", "MatMul", param(randn(29, 2, 3, 4)), param(randn(30, 4, 5))));
@@ -71,6 +72,16 @@ final class OpCases {
                 param(randn(41, 2, 3, 6)), param(randn(42, 6)), param(randn(43, 6))));
         c.add(diff("LayerNormalization axis 1 no bias", "LayerNormalization", List.of(Attribute.of("axis", 1L)),
                 param(randn(44, 2, 3, 4)), param(randn(45, 3, 4))));
+        c.add(new OpCase("LayerNormalization with Mean and InvStdDev", "LayerNormalization", 17, List.of(Attribute.of("axis", 1L)),
+                List.of(param(randn(181, 2, 3, 4)), param(randn(182, 3, 4)), param(randn(183, 3, 4))), List.of(DataType.FLOAT, DataType.FLOAT,
+                DataType.FLOAT), true));
+        c.add(new OpCase("RMSNormalization", "RMSNormalization", 23, List.of(Attribute.of("axis", -1L)),
+                List.of(param(randn(184, 2, 3, 4)), param(randn(185, 4))), F, true));
+        c.add(diff("LpNormalization p 1 axis 0", "LpNormalization", List.of(Attribute.of("p", 1L), Attribute.of("axis", 0L)),
+                param(uniform(186, 0.5f, 2f, 3, 4))));
+        c.add(diff("LpNormalization p 2", "LpNormalization", param(randn(187, 3, 4))));
+        c.add(new OpCase("LpNormalization of a zero vector", "LpNormalization", 17, List.of(Attribute.of("axis", 0L)),
+                List.of(param(TensorData.ofFloats(new long[] {2, 2}, 0, 3, 0, 4))), F, false));
         c.add(diff("BatchNormalization", "BatchNormalization", List.of(Attribute.of("epsilon", 1e-3f)),
                 param(randn(46, 2, 3, 4, 4)), param(randn(47, 3)), param(randn(48, 3)), param(randn(49, 3)), param(uniform(50, 0.5f, 2f, 3))));
         // Gather.
@@ -221,8 +232,27 @@ final class OpCases {
             c.add(new OpCase(op + " all, kept", op, 18, List.of(), List.of(param(uniform(167, 0.5f, 1.5f, 2, 3))), F, true));
         }
         indexOps(c);
+        lossOps(c);
         c.add(new OpCase("ReduceLogSum axes attribute", "ReduceLogSum", 17, List.of(Attribute.ofInts("axes", 1)),
                 List.of(param(uniform(168, 0.5f, 1.5f, 2, 3, 4))), F, true));
+    }
+
+    /** The converters of {@link dev.rsr.tensorflow.ops.LossOps}. */
+    private static void lossOps(List<OpCase> c) {
+        TensorData targets = TensorData.vectorOfLongs(2, 0, 3);
+        TensorData weights = TensorData.ofFloats(new long[] {4}, 0.5f, 1f, 2f, 1.5f);
+        c.add(diff("NegativeLogLikelihoodLoss mean", "NegativeLogLikelihoodLoss", param(randn(190, 3, 4)), constant(targets)));
+        c.add(diff("NegativeLogLikelihoodLoss weighted mean, ignored label", "NegativeLogLikelihoodLoss",
+                List.of(Attribute.of("ignore_index", 0L)), param(randn(191, 3, 4)), constant(targets), constant(weights)));
+        c.add(diff("NegativeLogLikelihoodLoss [N,C,d] none", "NegativeLogLikelihoodLoss", List.of(Attribute.of("reduction", "none")),
+                param(randn(192, 2, 4, 3)), constant(TensorData.ofLongs(new long[] {2, 3}, 1, 0, 3, 2, 2, 1))));
+        c.add(diff("NegativeLogLikelihoodLoss sum", "NegativeLogLikelihoodLoss", List.of(Attribute.of("reduction", "sum")),
+                param(randn(193, 3, 4)), constant(targets), constant(weights)));
+        c.add(new OpCase("SoftmaxCrossEntropyLoss with log_prob", "SoftmaxCrossEntropyLoss", 17, List.of(),
+                List.of(param(randn(194, 3, 4)), constant(targets)), List.of(DataType.FLOAT, DataType.FLOAT), true));
+        c.add(new OpCase("SoftmaxCrossEntropyLoss [N,C,d] weighted, ignored", "SoftmaxCrossEntropyLoss", 17,
+                List.of(Attribute.of("ignore_index", 1L)), List.of(param(randn(195, 2, 4, 3)),
+                constant(TensorData.ofLongs(new long[] {2, 3}, 1, 0, 3, 2, 2, 1)), constant(weights)), F, true));
     }
 
     /** The converters of {@link dev.rsr.tensorflow.ops.IndexOps}. */
@@ -249,6 +279,10 @@ final class OpCases {
         c.add(diff("Pad constant value", "Pad", param(randn(177, 2, 3)), constant(TensorData.vectorOfLongs(0, 1, 1, 2)),
                 constant(TensorData.scalarFloat(1.5f))));
         c.add(diff("Pad zeros", "Pad", param(randn(178, 2, 3)), constant(TensorData.vectorOfLongs(1, 0, 0, 1))));
+        c.add(new OpCase("TopK largest axis 1", "TopK", 17, List.of(Attribute.of("axis", 1L)), List.of(param(ties),
+                constant(TensorData.vectorOfLongs(2))), List.of(DataType.FLOAT, DataType.INT64), false));
+        c.add(new OpCase("TopK smallest axis 0", "TopK", 17, List.of(Attribute.of("axis", 0L), Attribute.of("largest", 0L)),
+                List.of(param(randn(180, 4, 3)), constant(TensorData.vectorOfLongs(3))), List.of(DataType.FLOAT, DataType.INT64), false));
         c.add(diff("Pad reflect", "Pad", List.of(Attribute.of("mode", "reflect")), param(randn(179, 3, 4)),
                 constant(TensorData.vectorOfLongs(1, 2, 1, 1))));
     }

@@ -64,6 +64,8 @@ public final class CoreOps implements OpConverterProvider {
         m.put("MatMul", CoreOps::matMul);
         m.put("Gemm", CoreOps::gemm);
         m.put("LayerNormalization", CoreOps::layerNorm);
+        m.put("RMSNormalization", CoreOps::rmsNorm);
+        m.put("LpNormalization", CoreOps::lpNorm);
         m.put("BatchNormalization", CoreOps::batchNorm);
         m.put("Gather", CoreOps::gather);
         // Shapes.
@@ -177,17 +179,17 @@ public final class CoreOps implements OpConverterProvider {
             int axis = Tf.axis(c.node().intAttribute("axis", 1), rank);
             Output<?> shape = Tf.shape(c, x);
             Output<?> outer = builder(c, "Prod", Tf.slice1d(c, shape, 0, (long) axis), c.int32s(0)).setAttr("keep_dims", true).build().output(0);
-            Output<?> flat = Tf.reshape(c, x, concat(c, List.of(outer, c.longs(-1))));
+            Output<?> flat = Tf.reshape(c, x, Tf.concat(c, List.of(outer, c.longs(-1))));
             return Tf.reshape(c, op(c, tfOp, flat), shape);
         }
         int axis = Tf.axis(c.node().intAttribute("axis", -1), rank);
         if (axis == rank - 1) {
-            return op(c, tfOp, x);
+            return Tf.softmaxLast(c, tfOp, x);
         }
         long[] perm = Tf.range(0, rank);
         perm[axis] = rank - 1;
         perm[rank - 1] = axis;
-        return Tf.transpose(c, op(c, tfOp, Tf.transpose(c, x, perm)), perm);
+        return Tf.transpose(c, Tf.softmaxLast(c, tfOp, Tf.transpose(c, x, perm)), perm);
     }
 
     private static List<Output<?>> matMul(ConversionContext c) {
@@ -203,9 +205,9 @@ public final class CoreOps implements OpConverterProvider {
             // batch and its gradient is a product per batch element summed afterwards: a transformer's dense layers
             // spent most of a training step there (measured with the step tracer on the 5.2 M-parameter zoo model).
             Output<?> shape = Tf.shape(c, a);
-            Output<?> rows = Tf.reshape(c, a, concat(c, List.of(c.longs(-1), Tf.slice1d(c, shape, ra - 1, null))));
+            Output<?> rows = Tf.reshape(c, a, Tf.concat(c, List.of(c.longs(-1), Tf.slice1d(c, shape, ra - 1, null))));
             Output<?> y = op(c, "MatMul", rows, b);
-            return List.of(Tf.reshape(c, y, concat(c, List.of(Tf.slice1d(c, shape, 0, (long) ra - 1), Tf.slice1d(c, Tf.shape(c, b), 1, null)))));
+            return List.of(Tf.reshape(c, y, Tf.concat(c, List.of(Tf.slice1d(c, shape, 0, (long) ra - 1), Tf.slice1d(c, Tf.shape(c, b), 1, null)))));
         }
         return List.of(op(c, ra == 2 && rb == 2 ? "MatMul" : "BatchMatMulV2", a, b));
     }
@@ -231,10 +233,8 @@ public final class CoreOps implements OpConverterProvider {
         return List.of(y);
     }
 
+    /** Y, and the Mean and InvStdDev a training framework may reuse in its backward pass. */
     private static List<Output<?>> layerNorm(ConversionContext c) {
-        if (c.node().outputs().size() > 1 && c.node().outputs().stream().skip(1).anyMatch(s -> !s.isEmpty())) {
-            throw c.error("the Mean and InvStdDev outputs are not supported by the TensorFlow backend");
-        }
         Output<?> x = c.input(0);
         int rank = c.rank(x);
         int axis = Tf.axis(c.node().intAttribute("axis", -1), rank);
@@ -243,11 +243,35 @@ public final class CoreOps implements OpConverterProvider {
         Output<?> centered = op(c, "Sub", x, mean);
         Output<?> variance = builder(c, "Mean", op(c, "Mul", centered, centered), axes).setAttr("keep_dims", true).build().output(0);
         Output<?> eps = c.scalar(c.node().floatAttribute("epsilon", 1e-5f), c.typeOf(x));
-        Output<?> y = op(c, "Mul", op(c, "Mul", centered, op(c, "Rsqrt", op(c, "AddV2", variance, eps))), c.input(1));
+        Output<?> invStdDev = op(c, "Rsqrt", op(c, "AddV2", variance, eps));
+        Output<?> y = op(c, "Mul", op(c, "Mul", centered, invStdDev), c.input(1));
         if (c.hasInput(2)) {
             y = op(c, "AddV2", y, c.input(2));
         }
-        return List.of(y);
+        return List.of(y, mean, invStdDev);
+    }
+
+    /** {@code x / √(mean(x²) + ε) · scale} over the axes from {@code axis} to the last. */
+    private static List<Output<?>> rmsNorm(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        Output<?> axes = c.int32s(Tf.range(Tf.axis(c.node().intAttribute("axis", -1), rank), rank));
+        Output<?> meanSquare = builder(c, "Mean", op(c, "Square", x), axes).setAttr("keep_dims", true).build().output(0);
+        Output<?> eps = c.scalar(c.node().floatAttribute("epsilon", 1e-5f), c.typeOf(x));
+        return List.of(op(c, "Mul", op(c, "Mul", x, op(c, "Rsqrt", op(c, "AddV2", meanSquare, eps))), c.input(1)));
+    }
+
+    /** {@code x / ‖x‖p} along one axis, p 1 or 2. */
+    private static List<Output<?>> lpNorm(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int axis = Tf.axis(c.node().intAttribute("axis", -1), c.rank(x));
+        long p = c.node().intAttribute("p", 2);
+        Output<?> norm = switch ((int) p) {
+            case 1 -> builder(c, "Sum", op(c, "Abs", x), c.int32s(axis)).setAttr("keep_dims", true).build().output(0);
+            case 2 -> op(c, "Sqrt", builder(c, "Sum", op(c, "Square", x), c.int32s(axis)).setAttr("keep_dims", true).build().output(0));
+            default -> throw c.error("p must be 1 or 2, got " + p);
+        };
+        return List.of(op(c, "DivNoNan", x, norm)); // a zero vector stays zero, as in ONNX Runtime
     }
 
     private static List<Output<?>> batchNorm(ConversionContext c) {
@@ -319,7 +343,7 @@ public final class CoreOps implements OpConverterProvider {
             throw c.error("the shape input needs a static length for the TensorFlow backend");
         }
         // The target may be longer than the input's rank; pad the input's dims (those positions are never 0).
-        Output<?> padded = concat(c, List.of(Tf.shape(c, x), c.longs(new long[(int) length])));
+        Output<?> padded = Tf.concat(c, List.of(Tf.shape(c, x), c.longs(new long[(int) length])));
         Output<?> inputDims = Tf.slice1d(c, padded, 0, length);
         Output<?> isZero = op(c, "Equal", target, c.scalar(0, DataType.INT64));
         return List.of(Tf.reshape(c, x, op(c, "SelectV2", isZero, inputDims, target)));
@@ -343,6 +367,11 @@ public final class CoreOps implements OpConverterProvider {
         int outputs = c.node().outputs().size();
         int axis = Tf.axis(c.node().intAttribute("axis", 0), c.rank(x));
         long[] sizes = null;
+        if (c.hasInput(1) && c.constantInput(1).isEmpty()) {
+            // Sizes computed in the graph: SplitV takes them as a tensor.
+            return splitOutputs(builder(c, "SplitV", x, Tf.cast(c, c.input(1), DataType.INT64),
+                    c.constant(TensorData.ofInts(new long[0], axis))).setAttr("num_split", (long) outputs).build(), outputs);
+        }
         if (c.hasInput(1)) {
             sizes = c.constantLongs(1, "split");
         } else if (c.node().attribute("split").isPresent()) {
@@ -350,7 +379,10 @@ public final class CoreOps implements OpConverterProvider {
         }
         Output<?> axisInput = c.constant(TensorData.ofInts(new long[0], axis));
         var b = sizes == null ? builder(c, "Split", axisInput, x) : builder(c, "SplitV", x, c.longs(sizes), axisInput);
-        var operation = b.setAttr("num_split", (long) outputs).build();
+        return splitOutputs(b.setAttr("num_split", (long) outputs).build(), outputs);
+    }
+
+    private static List<Output<?>> splitOutputs(org.tensorflow.Operation operation, int outputs) {
         List<Output<?>> out = new ArrayList<>();
         for (int i = 0; i < outputs; i++) {
             out.add(operation.output(i));
@@ -411,7 +443,7 @@ public final class CoreOps implements OpConverterProvider {
                 stride.add(steps == null ? c.int32s(1) : Tf.slice1d(c, steps, j, (long) j + 1));
             }
         }
-        return List.of(builder(c, "StridedSlice", x, concat(c, begin), concat(c, end), concat(c, stride))
+        return List.of(builder(c, "StridedSlice", x, Tf.concat(c, begin), Tf.concat(c, end), Tf.concat(c, stride))
                 .setAttr("begin_mask", beginMask).setAttr("end_mask", endMask).build().output(0));
     }
 
@@ -424,13 +456,6 @@ public final class CoreOps implements OpConverterProvider {
         Output<?> clamped = op(c, "Maximum", op(c, "Minimum", wide, c.scalar(Integer.MAX_VALUE, DataType.INT64)),
                 c.scalar(Integer.MIN_VALUE, DataType.INT64));
         return Tf.cast(c, clamped, DataType.INT32);
-    }
-
-    private static Output<?> concat(ConversionContext c, List<Output<?>> parts) {
-        if (parts.size() == 1) {
-            return parts.get(0);
-        }
-        return builder(c, "ConcatV2").addInputList(parts.toArray(new Output<?>[0])).addInput(c.scalar(0, DataType.INT32)).build().output(0);
     }
 
     private static long[] axesOf(ConversionContext c, int sinceOpset) {
@@ -468,7 +493,7 @@ public final class CoreOps implements OpConverterProvider {
         int axis = Tf.axis(c.node().intAttribute("axis", 1), c.rank(x));
         Output<?> outer = builder(c, "Prod", Tf.slice1d(c, Tf.shape(c, x), 0, (long) axis), c.int32s(0))
                 .setAttr("keep_dims", true).build().output(0);
-        return List.of(Tf.reshape(c, x, concat(c, List.of(outer, c.longs(-1)))));
+        return List.of(Tf.reshape(c, x, Tf.concat(c, List.of(outer, c.longs(-1)))));
     }
 
     private static OpConverter reduce(String tfOp, int axesInputSince) {

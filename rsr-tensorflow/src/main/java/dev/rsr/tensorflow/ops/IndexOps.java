@@ -37,6 +37,7 @@ public final class IndexOps implements OpConverterProvider {
                 .setAttr("exclusive", c.node().intAttribute("exclusive", 0) != 0)
                 .setAttr("reverse", c.node().intAttribute("reverse", 0) != 0).build().output(0)));
         m.put("Pad", IndexOps::pad);
+        m.put("TopK", IndexOps::topK);
         return Collections.unmodifiableMap(m);
     }
 
@@ -123,6 +124,31 @@ public final class IndexOps implements OpConverterProvider {
         Output<?> offset = op(c, "Sub", j, i);
         Output<?> keep = op(c, upper ? "GreaterEqual" : "LessEqual", offset, k);
         return List.of(op(c, "SelectV2", keep, x, op(c, "ZerosLike", x)));
+    }
+
+    /**
+     * The k largest (or smallest) values along an axis and their int64 indices, in order; equal
+     * values in index order. TensorFlow's TopKV2 takes the largest along the last axis: the axis is
+     * moved last, and the smallest of x are the largest of −x.
+     */
+    private static List<Output<?>> topK(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        int axis = Tf.axis(c.node().intAttribute("axis", -1), rank);
+        boolean largest = c.node().intAttribute("largest", 1) != 0;
+        long[] perm = Tf.range(0, rank);
+        perm[axis] = rank - 1;
+        perm[rank - 1] = axis;
+        Output<?> moved = axis == rank - 1 ? x : Tf.transpose(c, x, perm);
+        Output<?> k = Tf.cast(c, op(c, "Reshape", c.input(1), c.longs()), DataType.INT32);
+        org.tensorflow.Operation top = builder(c, "TopKV2", largest ? moved : op(c, "Neg", moved), k).setAttr("sorted", true).build();
+        Output<?> values = largest ? top.output(0) : op(c, "Neg", top.output(0));
+        Output<?> indices = Tf.cast(c, top.output(1), DataType.INT64);
+        if (axis != rank - 1) {
+            values = Tf.transpose(c, values, perm);
+            indices = Tf.transpose(c, indices, perm);
+        }
+        return List.of(values, indices);
     }
 
     /** Constant padding (a value, zero by default) or reflection; pads as a tensor [begins…, ends…]. */
