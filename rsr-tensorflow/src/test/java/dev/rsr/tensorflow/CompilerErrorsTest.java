@@ -33,11 +33,10 @@ class CompilerErrorsTest {
 
     @Test
     void unsupportedAttributesAreRefusedNotMistranslated() {
-        OpCase grouped = new OpCase("grouped conv", "Conv", 17, List.of(Attribute.of("group", 2L)),
-                List.of(OpCase.param(OpCase.randn(1, 1, 4, 5, 5)), OpCase.param(OpCase.randn(2, 4, 2, 3, 3))),
-                List.of(DataType.FLOAT), false);
+        OpCase ceil = new OpCase("ceil-mode pool", "MaxPool", 17, List.of(Attribute.ofInts("kernel_shape", 2, 2), Attribute.of("ceil_mode", 1L)),
+                List.of(OpCase.param(OpCase.randn(1, 1, 1, 5, 5))), List.of(DataType.FLOAT), false);
         ModelException e = assertThrows(ModelException.class,
-                () -> new GraphCompiler(ConverterRegistry.discover()).compile(grouped.model()).close());
-        assertTrue(e.getMessage().contains("grouped convolution (group != 1) is not supported"), e.getMessage());
+                () -> new GraphCompiler(ConverterRegistry.discover()).compile(ceil.model()).close());
+        assertTrue(e.getMessage().contains("ceil_mode=1 is not supported"), e.getMessage());
     }
 }

@@ -160,6 +160,18 @@ final class OpCases {
         c.add(diff("AveragePool pads included", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 2, 3), Attribute.ofInts("pads", 0, 1, 1, 1),
                 Attribute.of("count_include_pad", 1L), Attribute.ofInts("strides", 1, 2)), param(randn(98, 1, 2, 5, 6))));
         c.add(diff("GlobalAveragePool", "GlobalAveragePool", param(randn(99, 2, 3, 4, 5))));
+        c.add(diff("GlobalMaxPool", "GlobalMaxPool", param(randn(214, 2, 3, 4, 5))));
+        c.add(diff("Conv 1-D pads strides bias", "Conv", List.of(Attribute.ofInts("pads", 1, 2), Attribute.ofInts("strides", 2)),
+                param(randn(200, 2, 3, 9)), param(randn(201, 4, 3, 3)), param(randn(202, 4))));
+        c.add(diff("Conv grouped", "Conv", List.of(Attribute.of("group", 2L), Attribute.ofInts("pads", 1, 1, 1, 1)),
+                param(randn(207, 1, 4, 5, 5)), param(randn(208, 6, 2, 3, 3)), param(randn(209, 6))));
+        c.add(diff("Conv depthwise 1-D", "Conv", List.of(Attribute.of("group", 3L)), param(randn(210, 2, 3, 7)), param(randn(211, 3, 1, 3))));
+        c.add(diff("Conv 1-D dilations", "Conv", List.of(Attribute.ofInts("dilations", 2), Attribute.ofInts("pads", 1, 1)),
+                param(randn(203, 1, 2, 8)), param(randn(204, 3, 2, 3))));
+        c.add(diff("MaxPool 1-D pads", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 3), Attribute.ofInts("pads", 1, 1),
+                Attribute.ofInts("strides", 2)), param(randn(205, 2, 3, 7))));
+        c.add(diff("AveragePool 1-D pads excluded", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 3), Attribute.ofInts("pads", 1, 1)),
+                param(randn(206, 1, 2, 6))));
         mathOps(c);
         return c;
     }
@@ -283,6 +295,10 @@ final class OpCases {
                 constant(TensorData.vectorOfLongs(2))), List.of(DataType.FLOAT, DataType.INT64), false));
         c.add(new OpCase("TopK smallest axis 0", "TopK", 17, List.of(Attribute.of("axis", 0L), Attribute.of("largest", 0L)),
                 List.of(param(randn(180, 4, 3)), constant(TensorData.vectorOfLongs(3))), List.of(DataType.FLOAT, DataType.INT64), false));
+        c.add(diff("Pad edge", "Pad", List.of(Attribute.of("mode", "edge")), param(randn(212, 3, 4)),
+                constant(TensorData.vectorOfLongs(2, 0, 1, 3))));
+        c.add(new OpCase("Pad wrap", "Pad", 19, List.of(Attribute.of("mode", "wrap")), List.of(param(randn(213, 3, 4)),
+                constant(TensorData.vectorOfLongs(1, 2, 2, 1))), F, true));
         c.add(diff("Pad reflect", "Pad", List.of(Attribute.of("mode", "reflect")), param(randn(179, 3, 4)),
                 constant(TensorData.vectorOfLongs(1, 2, 1, 1))));
     }

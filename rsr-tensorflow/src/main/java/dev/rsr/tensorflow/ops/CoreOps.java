@@ -21,7 +21,7 @@ import org.tensorflow.Output;
 
 /**
  * The built-in ONNX → TensorFlow converters: arithmetic, activations, normalization, shape
- * manipulation, reductions, comparisons, and 2-D convolution and pooling (ONNX's NCHW layout is
+ * manipulation, reductions, comparisons, and 1-D and 2-D convolution and pooling (ONNX's NCHW layout is
  * transposed to TensorFlow's NHWC around the op, since TensorFlow's CPU kernels want NHWC).
  */
 public final class CoreOps implements OpConverterProvider {
@@ -103,12 +103,16 @@ public final class CoreOps implements OpConverterProvider {
         m.put("ReduceLogSum", reduce(18, (c, x, axes, keep) -> op(c, "Log", reduction(c, "Sum", x, axes, keep))));
         m.put("ReduceLogSumExp", reduce(18, CoreOps::logSumExp));
         // Convolution and pooling (2-D, NCHW).
-        m.put("Conv", CoreOps::conv);
-        m.put("MaxPool", c -> pool(c, true));
-        m.put("AveragePool", c -> pool(c, false));
+        m.put("Conv", OneDimensional.lifting(CoreOps::conv, 2));
+        m.put("MaxPool", OneDimensional.lifting(c -> pool(c, true), 1));
+        m.put("AveragePool", OneDimensional.lifting(c -> pool(c, false), 1));
         m.put("GlobalAveragePool", c -> {
             int rank = c.rank(c.input(0));
             return List.of(builder(c, "Mean", c.input(0), c.int32s(Tf.range(2, rank))).setAttr("keep_dims", true).build().output(0));
+        });
+        m.put("GlobalMaxPool", c -> {
+            int rank = c.rank(c.input(0));
+            return List.of(builder(c, "Max", c.input(0), c.int32s(Tf.range(2, rank))).setAttr("keep_dims", true).build().output(0));
         });
         return Collections.unmodifiableMap(m);
     }
@@ -572,12 +576,31 @@ public final class CoreOps implements OpConverterProvider {
         };
     }
 
+    /** Conv; with groups, each group of input channels convolved by its own filters, the results joined. */
     private static List<Output<?>> conv(ConversionContext c) {
         Output<?> x = c.input(0);
         require2d(c, x);
-        if (c.node().intAttribute("group", 1) != 1) {
-            throw c.error("grouped convolution (group != 1) is not supported by the TensorFlow backend");
+        long groups = c.node().intAttribute("group", 1);
+        Output<?> y;
+        if (groups == 1) {
+            y = convolve(c, x, c.input(1));
+        } else {
+            Output<?>[] parts = new Output<?>[(int) groups];
+            var xs = builder(c, "Split", c.scalar(1, DataType.INT32), x).setAttr("num_split", groups).build();
+            var ws = builder(c, "Split", c.scalar(0, DataType.INT32), c.input(1)).setAttr("num_split", groups).build();
+            for (int g = 0; g < groups; g++) {
+                parts[g] = convolve(c, xs.output(g), ws.output(g));
+            }
+            y = builder(c, "ConcatV2").addInputList(parts).addInput(c.scalar(1, DataType.INT32)).build().output(0);
         }
+        if (c.hasInput(2)) {
+            y = op(c, "AddV2", y, op(c, "Reshape", c.input(2), c.longs(-1, 1, 1)));
+        }
+        return List.of(y);
+    }
+
+    /** One 2-D convolution of NCHW {@code x} by OIHW {@code w}, without bias, NCHW out. */
+    private static Output<?> convolve(ConversionContext c, Output<?> x, Output<?> w) {
         long[] strides = ints(c, "strides", new long[] {1, 1});
         long[] dilations = ints(c, "dilations", new long[] {1, 1});
         long[] pads = pads(c);
@@ -586,7 +609,7 @@ public final class CoreOps implements OpConverterProvider {
             // A Pad op, not Conv2D's EXPLICIT padding: TensorFlow's Conv2D gradient loses explicit paddings.
             nhwc = op(c, "Pad", nhwc, nhwcPaddings(c, pads));
         }
-        Output<?> filter = Tf.transpose(c, c.input(1), 2, 3, 1, 0);
+        Output<?> filter = Tf.transpose(c, w, 2, 3, 1, 0);
         boolean dilated = dilations[0] != 1 || dilations[1] != 1;
         long[] extra = null;
         if (dilated) {
@@ -612,10 +635,7 @@ public final class CoreOps implements OpConverterProvider {
             y = op(c, "BatchToSpaceND", y, c.int32s(dilations[0], dilations[1]),
                     c.constant(TensorData.ofInts(new long[] {2, 2}, 0, (int) extra[0], 0, (int) extra[1])));
         }
-        if (c.hasInput(2)) {
-            y = op(c, "AddV2", y, c.input(2));
-        }
-        return List.of(Tf.transpose(c, y, 0, 3, 1, 2));
+        return Tf.transpose(c, y, 0, 3, 1, 2);
     }
 
     private static List<Output<?>> pool(ConversionContext c, boolean max) {

@@ -184,7 +184,33 @@ public final class IndexOps implements OpConverterProvider {
         return List.of(switch (mode) {
             case "constant" -> value == null ? op(c, "Pad", x, paddings) : op(c, "PadV2", x, paddings, value);
             case "reflect" -> builder(c, "MirrorPad", x, paddings).setAttr("mode", "REFLECT").build().output(0);
-            default -> throw c.error("mode '" + mode + "' is not supported by the TensorFlow backend (constant and reflect are)");
+            case "edge", "wrap" -> gatherPad(c, x, rank, mode.equals("edge"), c.opset() < 11
+                    ? c.node().attribute("pads").map(dev.rsr.ir.Attribute::asInts).orElseThrow()
+                    : c.constantLongs(1, "pads (for mode " + mode + ")"));
+            default -> throw c.error("mode '" + mode + "' is not one of constant, reflect, edge, wrap");
         });
+    }
+
+    /**
+     * Edge or wrap padding as a gather along each padded axis: positions −b … n + e − 1 clamped to
+     * the axis (edge) or taken modulo its length (wrap). TensorFlow has no such pad; gathers also
+     * differentiate.
+     */
+    private static Output<?> gatherPad(ConversionContext c, Output<?> x, int rank, boolean edge, long[] pads) {
+        Output<?> y = x;
+        for (int axis = 0; axis < rank; axis++) {
+            long before = pads[axis], after = pads[axis + rank];
+            if (before == 0 && after == 0) {
+                continue;
+            }
+            Output<?> n = op(c, "Reshape", Tf.slice1d(c, Tf.shape(c, y), axis, (long) axis + 1), c.longs());
+            Output<?> positions = op(c, "Range", c.scalar(-before, DataType.INT64), op(c, "AddV2", n, c.scalar(after, DataType.INT64)),
+                    c.scalar(1, DataType.INT64));
+            Output<?> index = edge
+                    ? op(c, "Minimum", op(c, "Maximum", positions, c.scalar(0, DataType.INT64)), op(c, "Sub", n, c.scalar(1, DataType.INT64)))
+                    : op(c, "FloorMod", positions, n);
+            y = op(c, "GatherV2", y, index, c.scalar(axis, DataType.INT32));
+        }
+        return y;
     }
 }
