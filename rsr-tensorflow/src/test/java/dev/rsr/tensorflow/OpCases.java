@@ -283,6 +283,18 @@ final class OpCases {
         c.add(diff("GatherElements axis 0", "GatherElements", param(randn(172, 3, 2)),
                 constant(TensorData.ofLongs(new long[] {2, 2}, 2, 0, 1, 2))));
         c.add(diff("Trilu upper", "Trilu", param(randn(173, 2, 3, 4))));
+        c.add(diff("ScatterElements axis 1", "ScatterElements", List.of(Attribute.of("axis", 1L)), param(randn(215, 3, 4)),
+                constant(TensorData.ofLongs(new long[] {3, 2}, 0, 3, -1, 2, 1, 0)), param(randn(216, 3, 2))));
+        c.add(diff("ScatterElements add", "ScatterElements", List.of(Attribute.of("reduction", "add")), param(randn(217, 3, 2)),
+                constant(TensorData.ofLongs(new long[] {2, 2}, 2, 0, 2, 0)), param(randn(218, 2, 2))));
+        c.add(diff("ScatterND rows", "ScatterND", param(randn(219, 4, 3)), constant(TensorData.ofLongs(new long[] {2, 1}, 3, 1)),
+                param(randn(220, 2, 3))));
+        c.add(new OpCase("ScatterND max", "ScatterND", 18, List.of(Attribute.of("reduction", "max")), List.of(param(randn(221, 4)),
+                constant(TensorData.ofLongs(new long[] {2, 1}, 0, 2)), param(randn(222, 2))), F, false));
+        c.add(new OpCase("OneHot axis -1, negative index", "OneHot", 17, List.of(), List.of(constant(TensorData.vectorOfLongs(0, -1, 2)),
+                constant(TensorData.scalarLong(4)), constant(TensorData.ofFloats(new long[] {2}, 0.5f, 3f))), F, false));
+        c.add(new OpCase("OneHot axis 0", "OneHot", 17, List.of(Attribute.of("axis", 0L)), List.of(constant(TensorData.vectorOfLongs(1, 0)),
+                constant(TensorData.scalarLong(3)), constant(TensorData.ofFloats(new long[] {2}, 0f, 1f))), F, false));
         c.add(diff("Trilu lower k=-1", "Trilu", List.of(Attribute.of("upper", 0L)), param(randn(174, 4, 3)),
                 constant(TensorData.scalarLong(-1))));
         c.add(diff("CumSum axis 1", "CumSum", param(randn(175, 3, 4)), constant(TensorData.scalarLong(1))));

@@ -38,6 +38,9 @@ public final class IndexOps implements OpConverterProvider {
                 .setAttr("reverse", c.node().intAttribute("reverse", 0) != 0).build().output(0)));
         m.put("Pad", IndexOps::pad);
         m.put("TopK", IndexOps::topK);
+        m.put("ScatterElements", IndexOps::scatterElements);
+        m.put("ScatterND", c -> List.of(scatter(c, c.input(0), Tf.cast(c, c.input(1), DataType.INT64), c.input(2))));
+        m.put("OneHot", IndexOps::oneHot);
         return Collections.unmodifiableMap(m);
     }
 
@@ -82,9 +85,50 @@ public final class IndexOps implements OpConverterProvider {
      */
     private static List<Output<?>> gatherElements(ConversionContext c) {
         Output<?> data = c.input(0);
+        int axis = Tf.axis(c.node().intAttribute("axis", 0), c.rank(data));
+        return List.of(op(c, "GatherNd", data, elementCoordinates(c, data, c.input(1), axis)));
+    }
+
+    /**
+     * ScatterElements: {@code data} with {@code out[index[i][j]][j] = updates[i][j]} (for axis 0),
+     * as a scatter by each position's own coordinates, the axis's replaced by the index.
+     */
+    private static List<Output<?>> scatterElements(ConversionContext c) {
+        Output<?> data = c.input(0);
+        int axis = Tf.axis(c.node().intAttribute("axis", 0), c.rank(data));
+        return List.of(scatter(c, data, elementCoordinates(c, data, c.input(1), axis), c.input(2)));
+    }
+
+    /**
+     * ScatterND: updates written into (or added to, or compared with) data at the coordinates.
+     * Replacing and adding are spelled with ScatterNd, which TensorFlow differentiates; its
+     * TensorScatter ops have no C++ gradient, so max and min (with them) do not train.
+     */
+    private static Output<?> scatter(ConversionContext c, Output<?> data, Output<?> coordinates, Output<?> updates) {
+        String reduction = c.node().attribute("reduction").map(dev.rsr.ir.Attribute::asString).orElse("none");
+        Output<?> shape = Tf.shape(c, data);
+        return switch (reduction) {
+            case "none" -> {
+                // Where anything is written: ones scattered (of the updates' shape, not values).
+                Output<?> ones = op(c, "Fill", Tf.shape(c, updates), c.scalar(1, DataType.FLOAT));
+                Output<?> written = op(c, "Greater", op(c, "ScatterNd", coordinates, ones, shape), c.scalar(0, DataType.FLOAT));
+                yield op(c, "SelectV2", written, op(c, "ScatterNd", coordinates, updates, shape), data);
+            }
+            case "add" -> op(c, "AddV2", data, op(c, "ScatterNd", coordinates, updates, shape));
+            case "max" -> op(c, "TensorScatterMax", data, coordinates, updates);
+            case "min" -> op(c, "TensorScatterMin", data, coordinates, updates);
+            default -> throw c.error("reduction '" + reduction + "' is not supported by the TensorFlow backend (none, add, max, min are)");
+        };
+    }
+
+    /**
+     * For each position of {@code index}, its full coordinates in {@code data}: the position's own
+     * along every axis but {@code axis}, and the index (negative counted from the end) along it;
+     * shape {@code index.shape + [rank]}.
+     */
+    private static Output<?> elementCoordinates(ConversionContext c, Output<?> data, Output<?> indices, int axis) {
         int rank = c.rank(data);
-        int axis = Tf.axis(c.node().intAttribute("axis", 0), rank);
-        Output<?> index = Tf.cast(c, c.input(1), DataType.INT64);
+        Output<?> index = Tf.cast(c, indices, DataType.INT64);
         Output<?> dataShape = Tf.shape(c, data);
         Output<?> size = op(c, "Reshape", Tf.slice1d(c, dataShape, axis, (long) axis + 1), c.longs());
         // ONNX counts negative indices from the end of the axis.
@@ -103,8 +147,19 @@ public final class IndexOps implements OpConverterProvider {
             Output<?> along = op(c, "Reshape", op(c, "Range", c.scalar(0, DataType.INT64), n, c.scalar(1, DataType.INT64)), c.longs(shape));
             coordinates[d] = op(c, "BroadcastTo", along, indexShape);
         }
-        Output<?> stacked = builder(c, "Pack").addInputList(coordinates).setAttr("axis", (long) rank).build().output(0);
-        return List.of(op(c, "GatherNd", data, stacked));
+        return builder(c, "Pack").addInputList(coordinates).setAttr("axis", (long) rank).build().output(0);
+    }
+
+    /** OneHot: {@code values = [off, on]} along a new axis of size {@code depth}; negative indices count from the end. */
+    private static List<Output<?>> oneHot(ConversionContext c) {
+        Output<?> depth = Tf.cast(c, op(c, "Reshape", c.input(1), c.longs()), DataType.INT64);
+        Output<?> index = Tf.cast(c, c.input(0), DataType.INT64);
+        index = op(c, "SelectV2", op(c, "Less", index, c.scalar(0, DataType.INT64)), op(c, "AddV2", index, depth), index);
+        Output<?> values = c.input(2);
+        Output<?> off = op(c, "Reshape", Tf.slice1d(c, values, 0, 1L), c.longs());
+        Output<?> on = op(c, "Reshape", Tf.slice1d(c, values, 1, 2L), c.longs());
+        return List.of(builder(c, "OneHot", index, Tf.cast(c, depth, DataType.INT32), on, off)
+                .setAttr("axis", c.node().intAttribute("axis", -1)).build().output(0));
     }
 
     /** The upper (or lower) triangle of the last two axes, shifted by the diagonal offset k; zero elsewhere. */
