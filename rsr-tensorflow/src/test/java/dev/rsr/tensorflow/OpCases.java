@@ -260,6 +260,12 @@ final class OpCases {
                 param(randn(192, 2, 4, 3)), constant(TensorData.ofLongs(new long[] {2, 3}, 1, 0, 3, 2, 2, 1))));
         c.add(diff("NegativeLogLikelihoodLoss sum", "NegativeLogLikelihoodLoss", List.of(Attribute.of("reduction", "sum")),
                 param(randn(193, 3, 4)), constant(targets), constant(weights)));
+        float inf = Float.NEGATIVE_INFINITY;
+        c.add(new OpCase("NegativeLogLikelihoodLoss with -inf elsewhere and at an ignored label", "NegativeLogLikelihoodLoss", 17,
+                List.of(Attribute.of("ignore_index", 1L)), List.of(param(TensorData.ofFloats(new long[] {3, 3}, -0.5f, inf, -1f, inf, -2f, -0.1f,
+                -0.3f, -0.7f, inf)), constant(TensorData.vectorOfLongs(0, 1, 1))), F, false));
+        c.add(new OpCase("OneHot axis -2", "OneHot", 17, List.of(Attribute.of("axis", -2L)), List.of(constant(TensorData.vectorOfLongs(1, 0, 2)),
+                constant(TensorData.scalarLong(3)), constant(TensorData.ofFloats(new long[] {2}, 0f, 1f))), F, false));
         c.add(new OpCase("SoftmaxCrossEntropyLoss with log_prob", "SoftmaxCrossEntropyLoss", 17, List.of(),
                 List.of(param(randn(194, 3, 4)), constant(targets)), List.of(DataType.FLOAT, DataType.FLOAT), true));
         c.add(new OpCase("SoftmaxCrossEntropyLoss [N,C,d] weighted, ignored", "SoftmaxCrossEntropyLoss", 17,

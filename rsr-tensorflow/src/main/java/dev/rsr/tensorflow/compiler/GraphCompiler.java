@@ -108,8 +108,9 @@ public final class GraphCompiler {
             List<Output<?>> outs;
             try {
                 outs = converters.get(node).convert(ctx);
-                if (half != null) {
-                    outs = narrowed(outs, half, nodeOps);
+                Output<?> first = node.inputs().isEmpty() ? null : values.get(node.inputs().get(0));
+                if (half != null && first != null && isHalf(first)) {
+                    outs = narrowed(node, outs, half, nodeOps);
                 }
             } catch (ModelException e) {
                 throw e;
@@ -175,11 +176,16 @@ public final class GraphCompiler {
         return out;
     }
 
-    /** Float32 results of a widened node, rounded back to its half-precision type. */
-    private static List<Output<?>> narrowed(List<Output<?>> outs, DataType half, Ops ops) {
+    /**
+     * Float32 results of a widened node whose first input is half precision, rounded back to it
+     * (ONNX ties an op's result type to its first input; a float32 base raised to a half exponent
+     * stays float32). LayerNormalization's Mean and InvStdDev stay float32, as its stash type says.
+     */
+    private static List<Output<?>> narrowed(Node node, List<Output<?>> outs, DataType half, Ops ops) {
         List<Output<?>> narrowed = new ArrayList<>();
         for (Output<?> o : outs) {
-            narrowed.add(o == null || o.dataType() != org.tensorflow.proto.DataType.DT_FLOAT ? o : ops.scope().opBuilder("Cast", "narrow")
+            boolean stash = node.opType().equals("LayerNormalization") && !narrowed.isEmpty();
+            narrowed.add(o == null || stash || o.dataType() != org.tensorflow.proto.DataType.DT_FLOAT ? o : ops.scope().opBuilder("Cast", "narrow")
                     .addInput(o).setAttr("DstT", TfTensors.tfType(half, "Cast target")).build().output(0));
         }
         return narrowed;

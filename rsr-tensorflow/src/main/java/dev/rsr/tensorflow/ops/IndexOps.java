@@ -158,8 +158,11 @@ public final class IndexOps implements OpConverterProvider {
         Output<?> values = c.input(2);
         Output<?> off = op(c, "Reshape", Tf.slice1d(c, values, 0, 1L), c.longs());
         Output<?> on = op(c, "Reshape", Tf.slice1d(c, values, 1, 2L), c.longs());
-        return List.of(builder(c, "OneHot", index, Tf.cast(c, depth, DataType.INT32), on, off)
-                .setAttr("axis", c.node().intAttribute("axis", -1)).build().output(0));
+        long axis = c.node().intAttribute("axis", -1);
+        if (axis < -1) {
+            axis += c.rank(index) + 1; // ONNX counts from the end of the output's axes; TensorFlow takes only −1 so
+        }
+        return List.of(builder(c, "OneHot", index, Tf.cast(c, depth, DataType.INT32), on, off).setAttr("axis", axis).build().output(0));
     }
 
     /** The upper (or lower) triangle of the last two axes, shifted by the diagonal offset k; zero elsewhere. */

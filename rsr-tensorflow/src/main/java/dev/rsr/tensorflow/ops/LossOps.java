@@ -66,13 +66,18 @@ public final class LossOps implements OpConverterProvider {
         Output<?> classes = op(c, "Reshape", Tf.slice1d(c, Tf.shape(c, input), 1, 2L), c.longs());
         Output<?> oneHot = builder(c, "OneHot", target, Tf.cast(c, classes, DataType.INT32), c.scalar(1, t), c.scalar(0, t))
                 .setAttr("axis", -1L).build().output(0);
-        Output<?> picked = builder(c, "Sum", op(c, "Mul", classLast, oneHot), c.int32s(-1)).setAttr("keep_dims", false).build().output(0);
+        // Selected, not multiplied: a −∞ log-probability of another class times 0 would be NaN.
+        Output<?> chosen = op(c, "SelectV2", op(c, "Greater", oneHot, c.scalar(0, t)), classLast, op(c, "ZerosLike", classLast));
+        Output<?> picked = builder(c, "Sum", chosen, c.int32s(-1)).setAttr("keep_dims", false).build().output(0);
         Output<?> weight = c.hasInput(2) ? builder(c, "GatherV2", c.input(2), target, c.scalar(0, DataType.INT32)).build().output(0)
                 : op(c, "AddV2", op(c, "ZerosLike", picked), c.scalar(1, t)); // OnesLike has no gradient in TensorFlow
         if (kept != null) {
             weight = op(c, "Mul", weight, Tf.cast(c, kept, t));
         }
         Output<?> loss = op(c, "Neg", op(c, "Mul", picked, weight));
+        if (kept != null) {
+            loss = op(c, "SelectV2", kept, loss, op(c, "ZerosLike", loss)); // an ignored −∞ times weight 0 is NaN too
+        }
         String reduction = c.node().attribute("reduction").map(dev.rsr.ir.Attribute::asString).orElse("mean");
         Output<?> all = c.int32s(Tf.range(0, rank - 1));
         return switch (reduction) {
