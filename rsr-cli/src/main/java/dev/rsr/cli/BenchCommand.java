@@ -301,13 +301,13 @@ final class BenchCommand implements Callable<Integer> {
                 Batch b = new Batch(inputs, TensorData.ofLongs(new long[] {batch}, labels));
                 try (TrainingSession session = backend.open(model, trainingSpec)) {
                     // Every module, then only the head: the head-only step skips the encoder's backward pass.
-                    double all = medianStepMs(session, b, StepPlan.all(modules, 1e-4));
+                    double all = medianStepMs(b, StepPlan.all(modules, 1e-4), session)[0];
                     double gflops = subject.flops() / (all / 1000) / 1e9;
                     out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10.1f %9.0f%%%n", subject.name(), "all", model.parameterCount(),
                             batch, sequence, all, batch / (all / 1000), gflops, 100 * gflops / ceiling);
                     if (modules.stream().anyMatch(m -> m.name().equals(Heads.CLASSIFIER_GROUP))) {
-                        double head = medianStepMs(session, b, new StepPlan(java.util.Set.of(Heads.CLASSIFIER_GROUP),
-                                Map.of(Heads.CLASSIFIER_GROUP, 1e-4)));
+                        double head = medianStepMs(b, new StepPlan(java.util.Set.of(Heads.CLASSIFIER_GROUP),
+                                Map.of(Heads.CLASSIFIER_GROUP, 1e-4)), session)[0];
                         out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", subject.name(), "head only",
                                 model.parameterCount(), batch, sequence, head, batch / (head / 1000), "-", "-");
                     }
@@ -316,7 +316,7 @@ final class BenchCommand implements Callable<Integer> {
                         // with the lazy session's so that both see the same machine.
                         try (TrainingSession dense = backend.open(model, TrainingSpec.builder(LossSpec.classification(), modules)
                                 .threads(threads).sparseTablesFrom(TrainingSpec.NO_SPARSE_TABLES).build())) {
-                            double[] pair = alternatingMedianStepMs(session, dense, b, StepPlan.all(modules, 1e-4));
+                            double[] pair = medianStepMs(b, StepPlan.all(modules, 1e-4), session, dense);
                             out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", subject.name(), "all, lazy",
                                     model.parameterCount(), batch, sequence, pair[0], batch / (pair[0] / 1000), "-", "-");
                             out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", subject.name(), "all, dense",
@@ -393,38 +393,27 @@ final class BenchCommand implements Callable<Integer> {
             return largest;
         }
 
-        /** Median step times of two sessions, stepping them in turn. */
-        private double[] alternatingMedianStepMs(TrainingSession a, TrainingSession b, Batch batch, StepPlan plan) {
+        /** The median step time of each session, after three warm-up steps; several sessions step in turn, so all see the same machine. */
+        private double[] medianStepMs(Batch b, StepPlan plan, TrainingSession... sessions) {
             for (int i = 0; i < 3; i++) {
-                a.step(batch, plan);
-                b.step(batch, plan);
+                for (TrainingSession s : sessions) {
+                    s.step(b, plan);
+                }
             }
-            double[] msA = new double[steps], msB = new double[steps];
+            double[][] ms = new double[sessions.length][steps];
             for (int i = 0; i < steps; i++) {
-                long t0 = System.nanoTime();
-                a.step(batch, plan);
-                long t1 = System.nanoTime();
-                b.step(batch, plan);
-                msA[i] = (t1 - t0) / 1e6;
-                msB[i] = (System.nanoTime() - t1) / 1e6;
+                for (int k = 0; k < sessions.length; k++) {
+                    long t0 = System.nanoTime();
+                    sessions[k].step(b, plan);
+                    ms[k][i] = (System.nanoTime() - t0) / 1e6;
+                }
             }
-            Arrays.sort(msA);
-            Arrays.sort(msB);
-            return new double[] {percentile(msA, 0.5), percentile(msB, 0.5)};
-        }
-
-        private double medianStepMs(TrainingSession session, Batch b, StepPlan plan) {
-            for (int i = 0; i < 3; i++) {
-                session.step(b, plan);
+            double[] medians = new double[sessions.length];
+            for (int k = 0; k < sessions.length; k++) {
+                Arrays.sort(ms[k]);
+                medians[k] = percentile(ms[k], 0.5);
             }
-            double[] ms = new double[steps];
-            for (int i = 0; i < steps; i++) {
-                long t0 = System.nanoTime();
-                session.step(b, plan);
-                ms[i] = (System.nanoTime() - t0) / 1e6;
-            }
-            Arrays.sort(ms);
-            return percentile(ms, 0.5);
+            return medians;
         }
     }
 }

@@ -102,15 +102,15 @@ public final class GraphCompiler {
                 constants.put(node.outputs().get(0), constantNodeValue(node));
             }
             Ops nodeOps = tf.withSubScope(opName(node.name().isEmpty() ? node.opType() : node.name()));
-            DataType half = halfPrecision(node, values);
-            Map<String, Output<?>> widened = half == null ? Map.of() : widened(node, values, nodeOps);
+            Map<String, Output<?>> widened = widened(node, values, nodeOps);
             Context ctx = new Context(node, opset, nodeOps, values, widened, constants);
             List<Output<?>> outs;
             try {
                 outs = converters.get(node).convert(ctx);
-                Output<?> first = node.inputs().isEmpty() ? null : values.get(node.inputs().get(0));
-                if (half != null && first != null && isHalf(first)) {
-                    outs = narrowed(node, outs, half, nodeOps);
+                Output<?> first = node.inputs().isEmpty() ? null : widened.containsKey(node.inputs().get(0))
+                        ? values.get(node.inputs().get(0)) : null;
+                if (first != null) {
+                    outs = narrowed(node, outs, TfTensors.fromTf(first.dataType()), nodeOps);
                 }
             } catch (ModelException e) {
                 throw e;
@@ -140,31 +140,16 @@ public final class GraphCompiler {
             "Range", "Where", "Dropout");
 
     /**
-     * The half-precision type (float16 or bfloat16) of a node that computes on one, or null. Such a
-     * node computes in float32 and rounds its results once, as ONNX Runtime's CPU provider does (it
-     * puts casts around ops without a half-precision kernel): TensorFlow's half kernels round inside
-     * the op, and an expanded Celu in bfloat16 then differed from ONNX Runtime by two units of its
-     * last place.
+     * The node's half-precision (float16, bfloat16) inputs cast to float32, by name; none for ops
+     * that only move values. Such a node computes in float32 and rounds its results once, as ONNX
+     * Runtime's CPU provider does (it puts casts around ops without a half-precision kernel):
+     * TensorFlow's half kernels round inside the op, and an expanded Celu in bfloat16 then
+     * differed from ONNX Runtime by two units of its last place.
      */
-    private static DataType halfPrecision(Node node, Map<String, Output<?>> values) {
-        if (!node.isDefaultDomain() || EXACT_IN_HALF.contains(node.opType())) {
-            return null;
-        }
-        for (String in : node.inputs()) {
-            Output<?> v = in.isEmpty() ? null : values.get(in);
-            if (v != null && isHalf(v)) {
-                return TfTensors.fromTf(v.dataType());
-            }
-        }
-        return null;
-    }
-
-    private static boolean isHalf(Output<?> v) {
-        return v.dataType() == org.tensorflow.proto.DataType.DT_HALF || v.dataType() == org.tensorflow.proto.DataType.DT_BFLOAT16;
-    }
-
-    /** The node's half-precision inputs cast to float32, by name. */
     private static Map<String, Output<?>> widened(Node node, Map<String, Output<?>> values, Ops ops) {
+        if (!node.isDefaultDomain() || EXACT_IN_HALF.contains(node.opType())) {
+            return Map.of();
+        }
         Map<String, Output<?>> out = new HashMap<>();
         for (String in : node.inputs()) {
             Output<?> v = in.isEmpty() ? null : values.get(in);
@@ -189,6 +174,10 @@ public final class GraphCompiler {
                     .addInput(o).setAttr("DstT", TfTensors.tfType(half, "Cast target")).build().output(0));
         }
         return narrowed;
+    }
+
+    private static boolean isHalf(Output<?> v) {
+        return v.dataType() == org.tensorflow.proto.DataType.DT_HALF || v.dataType() == org.tensorflow.proto.DataType.DT_BFLOAT16;
     }
 
     private static Shape tfShape(ValueInfo v) {

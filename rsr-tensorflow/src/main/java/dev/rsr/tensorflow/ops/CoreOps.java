@@ -97,23 +97,17 @@ public final class CoreOps implements OpConverterProvider {
         m.put("ReduceMax", reduce("Max", 18));
         m.put("ReduceMin", reduce("Min", 18));
         m.put("ReduceProd", reduce("Prod", 18));
-        m.put("ReduceSumSquare", reduce(18, (c, x, axes, keep) -> reduction(c, "Sum", op(c, "Square", x), axes, keep)));
-        m.put("ReduceL1", reduce(18, (c, x, axes, keep) -> reduction(c, "Sum", op(c, "Abs", x), axes, keep)));
-        m.put("ReduceL2", reduce(18, (c, x, axes, keep) -> op(c, "Sqrt", reduction(c, "Sum", op(c, "Square", x), axes, keep))));
-        m.put("ReduceLogSum", reduce(18, (c, x, axes, keep) -> op(c, "Log", reduction(c, "Sum", x, axes, keep))));
+        m.put("ReduceSumSquare", reduce(18, (c, x, axes, keep) -> Tf.reduce(c, "Sum", op(c, "Square", x), axes, keep)));
+        m.put("ReduceL1", reduce(18, (c, x, axes, keep) -> Tf.reduce(c, "Sum", op(c, "Abs", x), axes, keep)));
+        m.put("ReduceL2", reduce(18, (c, x, axes, keep) -> op(c, "Sqrt", Tf.reduce(c, "Sum", op(c, "Square", x), axes, keep))));
+        m.put("ReduceLogSum", reduce(18, (c, x, axes, keep) -> op(c, "Log", Tf.reduce(c, "Sum", x, axes, keep))));
         m.put("ReduceLogSumExp", reduce(18, CoreOps::logSumExp));
         // Convolution and pooling (2-D, NCHW).
         m.put("Conv", OneDimensional.lifting(CoreOps::conv, 2));
         m.put("MaxPool", OneDimensional.lifting(c -> pool(c, true), 1));
         m.put("AveragePool", OneDimensional.lifting(c -> pool(c, false), 1));
-        m.put("GlobalAveragePool", c -> {
-            int rank = c.rank(c.input(0));
-            return List.of(builder(c, "Mean", c.input(0), c.int32s(Tf.range(2, rank))).setAttr("keep_dims", true).build().output(0));
-        });
-        m.put("GlobalMaxPool", c -> {
-            int rank = c.rank(c.input(0));
-            return List.of(builder(c, "Max", c.input(0), c.int32s(Tf.range(2, rank))).setAttr("keep_dims", true).build().output(0));
-        });
+        m.put("GlobalAveragePool", c -> List.of(Tf.reduce(c, "Mean", c.input(0), c.int32s(Tf.range(2, c.rank(c.input(0)))), true)));
+        m.put("GlobalMaxPool", c -> List.of(Tf.reduce(c, "Max", c.input(0), c.int32s(Tf.range(2, c.rank(c.input(0)))), true)));
         return Collections.unmodifiableMap(m);
     }
 
@@ -182,7 +176,7 @@ public final class CoreOps implements OpConverterProvider {
         if (c.opset() < 13) {
             int axis = Tf.axis(c.node().intAttribute("axis", 1), rank);
             Output<?> shape = Tf.shape(c, x);
-            Output<?> outer = builder(c, "Prod", Tf.slice1d(c, shape, 0, (long) axis), c.int32s(0)).setAttr("keep_dims", true).build().output(0);
+            Output<?> outer = Tf.reduce(c, "Prod", Tf.slice1d(c, shape, 0, (long) axis), c.int32s(0), true);
             Output<?> flat = Tf.reshape(c, x, Tf.concat(c, List.of(outer, c.longs(-1))));
             return Tf.reshape(c, op(c, tfOp, flat), shape);
         }
@@ -243,9 +237,9 @@ public final class CoreOps implements OpConverterProvider {
         int rank = c.rank(x);
         int axis = Tf.axis(c.node().intAttribute("axis", -1), rank);
         Output<?> axes = c.int32s(Tf.range(axis, rank));
-        Output<?> mean = builder(c, "Mean", x, axes).setAttr("keep_dims", true).build().output(0);
+        Output<?> mean = Tf.reduce(c, "Mean", x, axes, true);
         Output<?> centered = op(c, "Sub", x, mean);
-        Output<?> variance = builder(c, "Mean", op(c, "Mul", centered, centered), axes).setAttr("keep_dims", true).build().output(0);
+        Output<?> variance = Tf.reduce(c, "Mean", op(c, "Mul", centered, centered), axes, true);
         Output<?> eps = c.scalar(c.node().floatAttribute("epsilon", 1e-5f), c.typeOf(x));
         Output<?> invStdDev = op(c, "Rsqrt", op(c, "AddV2", variance, eps));
         Output<?> y = op(c, "Mul", op(c, "Mul", centered, invStdDev), c.input(1));
@@ -260,7 +254,7 @@ public final class CoreOps implements OpConverterProvider {
         Output<?> x = c.input(0);
         int rank = c.rank(x);
         Output<?> axes = c.int32s(Tf.range(Tf.axis(c.node().intAttribute("axis", -1), rank), rank));
-        Output<?> meanSquare = builder(c, "Mean", op(c, "Square", x), axes).setAttr("keep_dims", true).build().output(0);
+        Output<?> meanSquare = Tf.reduce(c, "Mean", op(c, "Square", x), axes, true);
         Output<?> eps = c.scalar(c.node().floatAttribute("epsilon", 1e-5f), c.typeOf(x));
         return List.of(op(c, "Mul", op(c, "Mul", x, op(c, "Rsqrt", op(c, "AddV2", meanSquare, eps))), c.input(1)));
     }
@@ -271,8 +265,8 @@ public final class CoreOps implements OpConverterProvider {
         int axis = Tf.axis(c.node().intAttribute("axis", -1), c.rank(x));
         long p = c.node().intAttribute("p", 2);
         Output<?> norm = switch ((int) p) {
-            case 1 -> builder(c, "Sum", op(c, "Abs", x), c.int32s(axis)).setAttr("keep_dims", true).build().output(0);
-            case 2 -> op(c, "Sqrt", builder(c, "Sum", op(c, "Square", x), c.int32s(axis)).setAttr("keep_dims", true).build().output(0));
+            case 1 -> Tf.reduce(c, "Sum", op(c, "Abs", x), c.int32s(axis), true);
+            case 2 -> op(c, "Sqrt", Tf.reduce(c, "Sum", op(c, "Square", x), c.int32s(axis), true));
             default -> throw c.error("p must be 1 or 2, got " + p);
         };
         return List.of(op(c, "DivNoNan", x, norm)); // a zero vector stays zero, as in ONNX Runtime
@@ -309,10 +303,7 @@ public final class CoreOps implements OpConverterProvider {
         }).orElse(false);
         if (!nonNegative) {
             // ONNX counts negative indices from the end; TensorFlow's CPU kernel rejects them.
-            DataType it = c.typeOf(indices);
-            Output<?> size = Tf.cast(c, Tf.slice1d(c, Tf.shape(c, data), axis, (long) axis + 1), it);
-            Output<?> isNegative = op(c, "Less", indices, c.scalar(0, it));
-            indices = op(c, "SelectV2", isNegative, op(c, "AddV2", indices, op(c, "Reshape", size, c.longs())), indices);
+            indices = Tf.wrapNegative(c, indices, Tf.cast(c, Tf.dim(c, data, axis), c.typeOf(indices)));
         }
         return List.of(op(c, "GatherV2", data, indices, c.scalar(axis, DataType.INT32)));
     }
@@ -495,22 +486,17 @@ public final class CoreOps implements OpConverterProvider {
     private static List<Output<?>> flatten(ConversionContext c) {
         Output<?> x = c.input(0);
         int axis = Tf.axis(c.node().intAttribute("axis", 1), c.rank(x));
-        Output<?> outer = builder(c, "Prod", Tf.slice1d(c, Tf.shape(c, x), 0, (long) axis), c.int32s(0))
-                .setAttr("keep_dims", true).build().output(0);
+        Output<?> outer = Tf.reduce(c, "Prod", Tf.slice1d(c, Tf.shape(c, x), 0, (long) axis), c.int32s(0), true);
         return List.of(Tf.reshape(c, x, Tf.concat(c, List.of(outer, c.longs(-1)))));
     }
 
     private static OpConverter reduce(String tfOp, int axesInputSince) {
-        return reduce(axesInputSince, (c, x, axes, keep) -> reduction(c, tfOp, x, axes, keep));
+        return reduce(axesInputSince, (c, x, axes, keep) -> Tf.reduce(c, tfOp, x, axes, keep));
     }
 
     /** A reduction over int32 axes (never empty at run time, possibly negative), keeping the reduced axes or not. */
     private interface Reduction {
         Output<?> apply(ConversionContext c, Output<?> x, Output<?> axes, boolean keep);
-    }
-
-    private static Output<?> reduction(ConversionContext c, String tfOp, Output<?> x, Output<?> axes, boolean keep) {
-        return builder(c, tfOp, x, axes).setAttr("keep_dims", keep).build().output(0);
     }
 
     /**
@@ -531,8 +517,7 @@ public final class CoreOps implements OpConverterProvider {
                     Output<?> all = op(c, "Range", c.scalar(0, DataType.INT32), op(c, "Rank", x), c.scalar(1, DataType.INT32));
                     Output<?> empty = Tf.cast(c, op(c, "Equal", op(c, "Size", axes), c.scalar(0, DataType.INT32)), DataType.INT32);
                     Output<?> take = op(c, "Reshape", op(c, "Mul", empty, op(c, "Rank", x)), c.int32s(1));
-                    axes = builder(c, "ConcatV2").addInputList(new Output<?>[] {axes, op(c, "Slice", all, c.int32s(0), take)})
-                            .addInput(c.scalar(0, DataType.INT32)).build().output(0);
+                    axes = Tf.concat(c, List.of(axes, op(c, "Slice", all, c.int32s(0), take)));
                 }
                 return List.of(r.apply(c, x, axes, keep));
             }
@@ -549,10 +534,10 @@ public final class CoreOps implements OpConverterProvider {
 
     /** log Σ exp(x), shifted by the maximum so that large values do not overflow. */
     private static Output<?> logSumExp(ConversionContext c, Output<?> x, Output<?> axes, boolean keep) {
-        Output<?> max = op(c, "StopGradient", reduction(c, "Max", x, axes, true));
-        Output<?> sum = reduction(c, "Sum", op(c, "Exp", op(c, "Sub", x, max)), axes, keep);
+        Output<?> max = op(c, "StopGradient", Tf.reduce(c, "Max", x, axes, true));
+        Output<?> sum = Tf.reduce(c, "Sum", op(c, "Exp", op(c, "Sub", x, max)), axes, keep);
         // The kept maximum, reduced again, takes the shape of the sum whichever keepdims says.
-        return op(c, "AddV2", op(c, "Log", sum), reduction(c, "Max", max, axes, keep));
+        return op(c, "AddV2", op(c, "Log", sum), Tf.reduce(c, "Max", max, axes, keep));
     }
 
     private static long[] ints(ConversionContext c, String name, long[] defaults) {

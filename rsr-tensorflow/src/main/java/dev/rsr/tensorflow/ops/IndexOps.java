@@ -55,8 +55,7 @@ public final class IndexOps implements OpConverterProvider {
                 .setAttr("output_type", org.tensorflow.proto.DataType.DT_INT64).build().output(0);
         if (last) {
             // Index i of the reversed axis is n − 1 − i of the original.
-            Output<?> n = op(c, "Reshape", Tf.slice1d(c, Tf.shape(c, x), axis, (long) axis + 1), c.longs());
-            index = op(c, "Sub", op(c, "Sub", n, c.scalar(1, DataType.INT64)), index);
+            index = op(c, "Sub", op(c, "Sub", Tf.dim(c, x, axis), c.scalar(1, DataType.INT64)), index);
         }
         if (c.node().intAttribute("keepdims", 1) != 0) {
             index = op(c, "ExpandDims", index, c.scalar(axis, DataType.INT32));
@@ -74,7 +73,7 @@ public final class IndexOps implements OpConverterProvider {
         int axis = Tf.axis(c.node().intAttribute("axis", -1), rank);
         Output<?> index = builder(c, "ArgMax", x, c.scalar(axis, DataType.INT32))
                 .setAttr("output_type", org.tensorflow.proto.DataType.DT_INT64).build().output(0);
-        Output<?> depth = Tf.cast(c, op(c, "Reshape", Tf.slice1d(c, Tf.shape(c, x), axis, (long) axis + 1), c.longs()), DataType.INT32);
+        Output<?> depth = Tf.cast(c, Tf.dim(c, x, axis), DataType.INT32);
         DataType t = c.typeOf(x);
         return List.of(builder(c, "OneHot", index, depth, c.scalar(1, t), c.scalar(0, t)).setAttr("axis", (long) axis).build().output(0));
     }
@@ -128,11 +127,7 @@ public final class IndexOps implements OpConverterProvider {
      */
     private static Output<?> elementCoordinates(ConversionContext c, Output<?> data, Output<?> indices, int axis) {
         int rank = c.rank(data);
-        Output<?> index = Tf.cast(c, indices, DataType.INT64);
-        Output<?> dataShape = Tf.shape(c, data);
-        Output<?> size = op(c, "Reshape", Tf.slice1d(c, dataShape, axis, (long) axis + 1), c.longs());
-        // ONNX counts negative indices from the end of the axis.
-        index = op(c, "SelectV2", op(c, "Less", index, c.scalar(0, DataType.INT64)), op(c, "AddV2", index, size), index);
+        Output<?> index = Tf.wrapNegative(c, Tf.cast(c, indices, DataType.INT64), Tf.dim(c, data, axis));
         Output<?> indexShape = Tf.shape(c, index);
         Output<?>[] coordinates = new Output<?>[rank];
         for (int d = 0; d < rank; d++) {
@@ -140,11 +135,10 @@ public final class IndexOps implements OpConverterProvider {
                 coordinates[d] = index;
                 continue;
             }
-            Output<?> n = op(c, "Reshape", Tf.slice1d(c, indexShape, d, (long) d + 1), c.longs());
             long[] shape = new long[rank];
             java.util.Arrays.fill(shape, 1);
             shape[d] = -1;
-            Output<?> along = op(c, "Reshape", op(c, "Range", c.scalar(0, DataType.INT64), n, c.scalar(1, DataType.INT64)), c.longs(shape));
+            Output<?> along = op(c, "Reshape", Tf.iota(c, Tf.dim(c, index, d)), c.longs(shape));
             coordinates[d] = op(c, "BroadcastTo", along, indexShape);
         }
         return builder(c, "Pack").addInputList(coordinates).setAttr("axis", (long) rank).build().output(0);
@@ -154,7 +148,7 @@ public final class IndexOps implements OpConverterProvider {
     private static List<Output<?>> oneHot(ConversionContext c) {
         Output<?> depth = Tf.cast(c, op(c, "Reshape", c.input(1), c.longs()), DataType.INT64);
         Output<?> index = Tf.cast(c, c.input(0), DataType.INT64);
-        index = op(c, "SelectV2", op(c, "Less", index, c.scalar(0, DataType.INT64)), op(c, "AddV2", index, depth), index);
+        index = Tf.wrapNegative(c, index, depth);
         Output<?> values = c.input(2);
         Output<?> off = op(c, "Reshape", Tf.slice1d(c, values, 0, 1L), c.longs());
         Output<?> on = op(c, "Reshape", Tf.slice1d(c, values, 1, 2L), c.longs());
@@ -174,11 +168,8 @@ public final class IndexOps implements OpConverterProvider {
         }
         boolean upper = c.node().intAttribute("upper", 1) != 0;
         Output<?> k = c.hasInput(1) ? op(c, "Reshape", Tf.cast(c, c.input(1), DataType.INT64), c.longs()) : c.scalar(0, DataType.INT64);
-        Output<?> shape = Tf.shape(c, x);
-        Output<?> rows = op(c, "Reshape", Tf.slice1d(c, shape, rank - 2, (long) rank - 1), c.longs());
-        Output<?> cols = op(c, "Reshape", Tf.slice1d(c, shape, rank - 1, (long) rank), c.longs());
-        Output<?> i = op(c, "Reshape", op(c, "Range", c.scalar(0, DataType.INT64), rows, c.scalar(1, DataType.INT64)), c.longs(-1, 1));
-        Output<?> j = op(c, "Reshape", op(c, "Range", c.scalar(0, DataType.INT64), cols, c.scalar(1, DataType.INT64)), c.longs(1, -1));
+        Output<?> i = op(c, "Reshape", Tf.iota(c, Tf.dim(c, x, rank - 2)), c.longs(-1, 1));
+        Output<?> j = op(c, "Reshape", Tf.iota(c, Tf.dim(c, x, rank - 1)), c.longs(1, -1));
         Output<?> offset = op(c, "Sub", j, i);
         Output<?> keep = op(c, upper ? "GreaterEqual" : "LessEqual", offset, k);
         return List.of(op(c, "SelectV2", keep, x, op(c, "ZerosLike", x)));
@@ -216,11 +207,13 @@ public final class IndexOps implements OpConverterProvider {
         String mode = c.node().attribute("mode").map(dev.rsr.ir.Attribute::asString).orElse("constant");
         Output<?> pads;
         Output<?> value = null;
+        long[] known; // the pads when known while compiling, else null
         if (c.opset() < 11) {
-            long[] p = c.node().attribute("pads").map(dev.rsr.ir.Attribute::asInts).orElseThrow(() -> c.error("pads are required"));
-            pads = c.longs(p);
+            known = c.node().attribute("pads").map(dev.rsr.ir.Attribute::asInts).orElseThrow(() -> c.error("pads are required"));
+            pads = c.longs(known);
             value = c.scalar(c.node().floatAttribute("value", 0f), c.typeOf(x));
         } else {
+            known = c.constantInput(1).isPresent() ? c.constantLongs(1, "pads") : null;
             pads = Tf.cast(c, c.input(1), DataType.INT64);
             if (c.hasInput(2)) {
                 value = op(c, "Reshape", c.input(2), c.longs());
@@ -228,22 +221,17 @@ public final class IndexOps implements OpConverterProvider {
             if (c.hasInput(3)) {
                 throw c.error("the axes input of Pad is not supported by the TensorFlow backend");
             }
-        }
-        (c.opset() < 11 ? java.util.Optional.<dev.rsr.ir.TensorData>empty() : c.constantInput(1)).ifPresent(p -> {
-            for (int i = 0; i < p.elementCount(); i++) {
-                if (p.getAsDouble(i) < 0) {
-                    throw c.error("negative pads (cropping) are not supported by the TensorFlow backend");
-                }
+            if (known != null && java.util.Arrays.stream(known).anyMatch(p -> p < 0)) {
+                throw c.error("negative pads (cropping) are not supported by the TensorFlow backend");
             }
-        });
+        }
         // ONNX [b1, b2, …, e1, e2, …] → TensorFlow [[b1, e1], [b2, e2], …], int32: Pad's gradient
         // slices with int32 bounds and rejects int64 paddings.
         Output<?> paddings = Tf.cast(c, Tf.transpose(c, op(c, "Reshape", pads, c.longs(2, rank)), 1, 0), DataType.INT32);
         return List.of(switch (mode) {
             case "constant" -> value == null ? op(c, "Pad", x, paddings) : op(c, "PadV2", x, paddings, value);
             case "reflect" -> builder(c, "MirrorPad", x, paddings).setAttr("mode", "REFLECT").build().output(0);
-            case "edge", "wrap" -> gatherPad(c, x, rank, mode.equals("edge"), c.opset() < 11
-                    ? c.node().attribute("pads").map(dev.rsr.ir.Attribute::asInts).orElseThrow()
+            case "edge", "wrap" -> gatherPad(c, x, rank, mode.equals("edge"), known != null ? known
                     : c.constantLongs(1, "pads (for mode " + mode + ")"));
             default -> throw c.error("mode '" + mode + "' is not one of constant, reflect, edge, wrap");
         });
@@ -261,9 +249,9 @@ public final class IndexOps implements OpConverterProvider {
             if (before == 0 && after == 0) {
                 continue;
             }
-            Output<?> n = op(c, "Reshape", Tf.slice1d(c, Tf.shape(c, y), axis, (long) axis + 1), c.longs());
-            Output<?> positions = op(c, "Range", c.scalar(-before, DataType.INT64), op(c, "AddV2", n, c.scalar(after, DataType.INT64)),
-                    c.scalar(1, DataType.INT64));
+            Output<?> n = Tf.dim(c, y, axis);
+            Output<?> positions = op(c, "Sub", Tf.iota(c, op(c, "AddV2", n, c.scalar(before + after, DataType.INT64))),
+                    c.scalar(before, DataType.INT64));
             Output<?> index = edge
                     ? op(c, "Minimum", op(c, "Maximum", positions, c.scalar(0, DataType.INT64)), op(c, "Sub", n, c.scalar(1, DataType.INT64)))
                     : op(c, "FloorMod", positions, n);

@@ -63,12 +63,12 @@ public final class LossOps implements OpConverterProvider {
             target = op(c, "SelectV2", ignored, op(c, "ZerosLike", target), target);
         }
         Output<?> classLast = Tf.transpose(c, input, classLast(rank));
-        Output<?> classes = op(c, "Reshape", Tf.slice1d(c, Tf.shape(c, input), 1, 2L), c.longs());
+        Output<?> classes = Tf.dim(c, input, 1);
         Output<?> oneHot = builder(c, "OneHot", target, Tf.cast(c, classes, DataType.INT32), c.scalar(1, t), c.scalar(0, t))
                 .setAttr("axis", -1L).build().output(0);
         // Selected, not multiplied: a −∞ log-probability of another class times 0 would be NaN.
         Output<?> chosen = op(c, "SelectV2", op(c, "Greater", oneHot, c.scalar(0, t)), classLast, op(c, "ZerosLike", classLast));
-        Output<?> picked = builder(c, "Sum", chosen, c.int32s(-1)).setAttr("keep_dims", false).build().output(0);
+        Output<?> picked = Tf.reduce(c, "Sum", chosen, c.int32s(-1), false);
         Output<?> weight = c.hasInput(2) ? builder(c, "GatherV2", c.input(2), target, c.scalar(0, DataType.INT32)).build().output(0)
                 : op(c, "AddV2", op(c, "ZerosLike", picked), c.scalar(1, t)); // OnesLike has no gradient in TensorFlow
         if (kept != null) {
@@ -82,9 +82,8 @@ public final class LossOps implements OpConverterProvider {
         Output<?> all = c.int32s(Tf.range(0, rank - 1));
         return switch (reduction) {
             case "none" -> loss;
-            case "sum" -> builder(c, "Sum", loss, all).setAttr("keep_dims", false).build().output(0);
-            case "mean" -> op(c, "RealDiv", builder(c, "Sum", loss, all).setAttr("keep_dims", false).build().output(0),
-                    builder(c, "Sum", weight, all).setAttr("keep_dims", false).build().output(0));
+            case "sum" -> Tf.reduce(c, "Sum", loss, all, false);
+            case "mean" -> op(c, "RealDiv", Tf.reduce(c, "Sum", loss, all, false), Tf.reduce(c, "Sum", weight, all, false));
             default -> throw c.error("reduction '" + reduction + "' is not one of none, sum, mean");
         };
     }

@@ -67,6 +67,26 @@ final class Tf {
         return reshape(c, op(c, tfOp, rows), shape);
     }
 
+    /** The length of axis {@code axis} of {@code x}, an int64 scalar. */
+    static Output<?> dim(ConversionContext c, Output<?> x, int axis) {
+        return reshape(c, slice1d(c, shape(c, x), axis, (long) axis + 1), c.longs());
+    }
+
+    /** An ONNX index, which counts from the end when negative, as TensorFlow's kernels take it: {@code index + size} there. */
+    static Output<?> wrapNegative(ConversionContext c, Output<?> index, Output<?> size) {
+        return op(c, "SelectV2", op(c, "Less", index, c.scalar(0, c.typeOf(index))), op(c, "AddV2", index, size), index);
+    }
+
+    /** {@code 0, 1, …, n − 1} for an int64 scalar {@code n}. */
+    static Output<?> iota(ConversionContext c, Output<?> n) {
+        return op(c, "Range", c.scalar(0, DataType.INT64), n, c.scalar(1, DataType.INT64));
+    }
+
+    /** A reduction ({@code Sum}, {@code Mean}, {@code Max}…) of {@code x} over int32 {@code axes}, keeping them or not. */
+    static Output<?> reduce(ConversionContext c, String tfOp, Output<?> x, Output<?> axes, boolean keep) {
+        return builder(c, tfOp, x, axes).setAttr("keep_dims", keep).build().output(0);
+    }
+
     /** Tensors joined along their first axis. */
     static Output<?> concat(ConversionContext c, java.util.List<Output<?>> parts) {
         if (parts.size() == 1) {
