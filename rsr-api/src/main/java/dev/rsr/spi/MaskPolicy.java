@@ -44,10 +44,12 @@ public interface MaskPolicy extends NamedProvider {
         boolean usesScores();
 
         /**
-         * The new mask of every parameter: true where the element trains.
+         * The new mask of every parameter given: true where the element trains.
          *
-         * @param parameters every trainable parameter except those new to the task (a fresh head
-         *                   always trains whole)
+         * @param parameters the trainable parameters to revisit, never those new to the task (a
+         *                   fresh head always trains whole): at the first refresh all of them, later
+         *                   those of the modules updated since the previous refresh (the others have
+         *                   the same weights and statistics, and keep their masks)
          * @param scores     importance per element of each of {@code parameters}, by name (empty when
          *                   {@link #usesScores()} is false)
          * @param current    the masks in force by parameter name; empty at the first refresh

@@ -34,6 +34,9 @@ final class Masks {
     private final SplittableRandom random;
     private final Map<String, boolean[]> current = new LinkedHashMap<>();
     private final Map<String, float[]> applied = new LinkedHashMap<>();
+    /** Per parameter, as of its last refresh: the sum of |score| and the elements inside its mask. */
+    private final Map<String, Double> scoreSums = new LinkedHashMap<>();
+    private final Map<String, Long> inMask = new LinkedHashMap<>();
     private double densitySum;
     private int refreshes;
 
@@ -52,18 +55,27 @@ final class Masks {
         this.random = random;
     }
 
-    /** Scores importance and, if {@code remask}, refreshes masks and boosts and hands the multipliers to the backend. */
-    Refresh refresh(boolean remask) {
+    /**
+     * Scores importance and, if {@code remask}, refreshes masks and boosts and hands the multipliers
+     * to the backend, for the modules in {@code revisit} (and any never refreshed before). The
+     * others keep their masks, boosts and importance: a module no step has updated since the last
+     * refresh has the same weights and statistics, so revisiting it would cost a read and a pass
+     * over every element for the same answer (on all-MiniLM-L6-v2 the rarely chosen embeddings are
+     * half the model).
+     */
+    Refresh refresh(boolean remask, Set<String> revisit) {
         List<ParameterView> views = new ArrayList<>();
         Map<String, String> moduleOf = new LinkedHashMap<>();
         Reads reads = new Reads();
         for (TaskModule m : modules) {
             for (String p : m.parameters()) {
-                views.add(new View(p, m.name(), model.graph().initializers().get(p).shape(), reads));
                 moduleOf.put(p, m.name());
+                if (revisit.contains(m.name()) || !scoreSums.containsKey(p)) {
+                    views.add(new View(p, m.name(), model.graph().initializers().get(p).shape(), reads));
+                }
             }
         }
-        reads.parameters = List.copyOf(moduleOf.keySet());
+        reads.parameters = views.stream().map(ParameterView::name).toList();
         String importance = strategies.name("importance");
         boolean scored = !importance.equals("uniform") || !strategies.name("booster").equals("none")
                 || (remask && multipliers && strategies.mask.usesScores());
@@ -77,38 +89,46 @@ final class Masks {
         if (remask && multipliers) {
             remask(views, scores);
         }
+        for (ParameterView v : views) {
+            float[] s = scores.get(v.name());
+            scoreSums.put(v.name(), s == null ? 0 : sumAbs(s));
+            inMask.put(v.name(), count(current.get(v.name()), v.elementCount()));
+        }
         Map<String, Double> density = new LinkedHashMap<>();
         Map<String, double[]> sums = new LinkedHashMap<>();
         double allScores = 0;
-        for (ParameterView v : views) {
-            String m = moduleOf.get(v.name());
-            double[] acc = sums.computeIfAbsent(m, k -> new double[3]); // in mask, elements, |score| sum
-            boolean[] mask = current.get(v.name());
-            for (int i = 0; i < v.elementCount(); i++) {
-                acc[0] += mask == null || mask[i] ? 1 : 0;
-            }
-            acc[1] += v.elementCount();
-            float[] s = scores.get(v.name());
-            if (s != null) {
-                double a = sumAbs(s);
-                acc[2] += a;
-                allScores += a;
-            }
+        for (Map.Entry<String, String> e : moduleOf.entrySet()) {
+            double[] acc = sums.computeIfAbsent(e.getValue(), k -> new double[3]); // in mask, elements, |score| sum
+            acc[0] += inMask.get(e.getKey());
+            acc[1] += model.graph().initializers().get(e.getKey()).elementCount();
+            acc[2] += scoreSums.get(e.getKey());
+            allScores += scoreSums.get(e.getKey());
         }
         // A module's importance is its share of the total, times the number of modules (1 = an even
         // share): a module of a few very salient elements (a layer norm) must not outrank a layer.
         Map<String, Double> eta = new LinkedHashMap<>();
-        long inMask = 0, total = 0;
+        long inMaskTotal = 0, total = 0;
         for (Map.Entry<String, double[]> e : sums.entrySet()) {
             double[] acc = e.getValue();
             density.put(e.getKey(), acc[0] / acc[1]);
             eta.put(e.getKey(), scored && allScores > 0 ? acc[2] / allScores * sums.size() : 1.0);
-            inMask += (long) acc[0];
+            inMaskTotal += (long) acc[0];
             total += (long) acc[1];
         }
-        densitySum += inMask / (double) Math.max(1, total);
+        densitySum += inMaskTotal / (double) Math.max(1, total);
         refreshes++;
         return new Refresh(density, eta);
+    }
+
+    private static long count(boolean[] mask, int elements) {
+        if (mask == null) {
+            return elements;
+        }
+        long n = 0;
+        for (boolean b : mask) {
+            n += b ? 1 : 0;
+        }
+        return n;
     }
 
     private static double sumAbs(float[] s) {
@@ -119,9 +139,12 @@ final class Masks {
         return sum;
     }
 
-    private void remask(List<ParameterView> all, Map<String, float[]> scores) {
+    private void remask(List<ParameterView> revisited, Map<String, float[]> scores) {
         String maskName = strategies.name("mask"), boosterName = strategies.name("booster");
-        List<ParameterView> views = all.stream().filter(v -> !fresh.contains(v.name())).toList();
+        List<ParameterView> views = revisited.stream().filter(v -> !fresh.contains(v.name())).toList();
+        if (views.isEmpty()) {
+            return;
+        }
         Map<String, float[]> given = new LinkedHashMap<>();
         if (strategies.mask.usesScores()) {
             views.forEach(v -> given.put(v.name(), scores.get(v.name())));

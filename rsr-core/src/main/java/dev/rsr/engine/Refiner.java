@@ -296,6 +296,8 @@ public final class Refiner implements AutoCloseable {
     private volatile LearningRateController.RunInfo runInfo;
     private final Object lock = new Object();
     private int divergences;
+    /** Modules whose weights or statistics changed since the last refresh (updated or rolled back). */
+    private final Set<String> touched = new LinkedHashSet<>();
     private long stepNanos, hostNanos, maintenanceNanos;
     private ExecutorService pool;
 
@@ -660,6 +662,7 @@ public final class Refiner implements AutoCloseable {
             if (!result.applied()) {
                 divergences++;
                 session.rollback(active);
+                touched.addAll(active);
                 active.forEach(m -> Strategies.call("lr", strategies.name("lr"), "lowering a rate", () -> {
                     w.controller.diverged(m);
                     return null;
@@ -672,6 +675,7 @@ public final class Refiner implements AutoCloseable {
                 deposit(w, result, plan);
                 lossSum[0] += result.loss();
                 lossCount[0]++;
+                touched.addAll(active);
                 for (String m : active) {
                     ModuleStatus s = status.get(m);
                     s.steps++;
@@ -752,6 +756,7 @@ public final class Refiner implements AutoCloseable {
             }
         }
         session.rollback(all);
+        touched.addAll(all);
         if (lowestRate == 0) { // already the first step made things worse
             lowestRate = engine.baseRate() * RateSearch.LOW / RateSearch.GROWTH;
         }
@@ -814,7 +819,12 @@ public final class Refiner implements AutoCloseable {
     }
 
     private void refresh(long step, boolean remask, Clock clock, RefineListener events) {
-        Masks.Refresh r = masks.refresh(remask);
+        Set<String> revisit;
+        synchronized (lock) {
+            revisit = Set.copyOf(touched);
+            touched.clear();
+        }
+        Masks.Refresh r = masks.refresh(remask, revisit);
         synchronized (lock) {
             r.importance().forEach((m, eta) -> status.get(m).importance = eta);
         }

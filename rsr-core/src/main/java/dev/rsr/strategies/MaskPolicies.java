@@ -81,7 +81,10 @@ public final class MaskPolicies {
         }
     }
 
-    /** The top fraction of all elements together by importance, refreshed every few steps. */
+    /**
+     * The top fraction of all the elements revisited together by importance, refreshed every few
+     * steps (a refresh revisits the modules updated since the previous one; see {@link MaskPolicy.Masker#refresh}).
+     */
     public static final class TopGlobal implements MaskPolicy {
         @Override
         public String name() {

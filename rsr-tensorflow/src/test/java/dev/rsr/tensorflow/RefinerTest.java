@@ -18,6 +18,7 @@ import dev.rsr.inject.RsrModule;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.spi.ImportanceStrategy;
 import dev.rsr.spi.LearningRateController;
+import dev.rsr.spi.ModuleSelector;
 import dev.rsr.spi.ModuleState;
 import dev.rsr.spi.ParameterView;
 import dev.rsr.spi.Settings;
@@ -332,6 +333,78 @@ class RefinerTest {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> new Refiner(model, new TensorFlowTrainingBackend(),
                 PLUGINS, RefineConfig.method("full").with("module_rates", "decoder:0.1"), setup(3), batches()));
         assertTrue(e.getMessage().contains("module_rates names module 'decoder'"), e.getMessage());
+    }
+
+    /** Importance |w|, counting how often each parameter is scored. */
+    static final class Counting implements ImportanceStrategy {
+        final Map<String, Integer> scored = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public Scorer create(Settings settings) {
+            return new Scorer() {
+                @Override
+                public Set<Statistic> statistics() {
+                    return Set.of();
+                }
+
+                @Override
+                public float[] score(ParameterView p) {
+                    scored.merge(p.name(), 1, Integer::sum);
+                    float[] w = p.weights().clone();
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] = Math.abs(w[i]);
+                    }
+                    return w;
+                }
+            };
+        }
+    }
+
+    @Test
+    void aRefreshRevisitsOnlyTheModulesUpdatedSinceThePreviousOne() {
+        Counting counting = new Counting();
+        // A selector that never chooses layer1: no step after the first refresh changes its weights or statistics.
+        ModuleSelector allButLayer1 = new ModuleSelector() {
+            @Override
+            public String name() {
+                return "all-but-layer1";
+            }
+
+            @Override
+            public Selector create(Settings settings) {
+                return (modules, step, random) -> modules.stream().map(ModuleState::name).filter(m -> !m.equals("layer1"))
+                        .collect(java.util.stream.Collectors.toSet());
+            }
+        };
+        Plugins plugins = Guice.createInjector(new RsrModule(), new AbstractModule() {
+            @Override
+            protected void configure() {
+                MapBinder.newMapBinder(binder(), String.class, ImportanceStrategy.class).addBinding("counting").toInstance(counting);
+                MapBinder.newMapBinder(binder(), String.class, ModuleSelector.class).addBinding("all-but-layer1").toInstance(allButLayer1);
+            }
+        }).getInstance(Plugins.class);
+        List<RefineListener.Refresh> refreshes = new ArrayList<>();
+        try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), plugins, RefineConfig.method("rsr")
+                .with(Map.of("importance", "counting", "selector", "all-but-layer1", "workers", "1")), setup(120), batches())) {
+            r.run(RefinerTest::score, new RefineListener() {
+                @Override
+                public void refreshed(Refresh event) {
+                    refreshes.add(event);
+                }
+            });
+        }
+        assertEquals(List.of(0L, 50L, 100L), refreshes.stream().map(RefineListener.Refresh::step).toList());
+        assertEquals(1, counting.scored.get("layer1.weight"), "scored at the first refresh only: " + counting.scored);
+        assertEquals(3, counting.scored.get("layer3.weight"), "an updated module is scored at every refresh: " + counting.scored);
+        for (RefineListener.Refresh e : refreshes) {
+            assertEquals(refreshes.get(0).density().get("layer1"), e.density().get("layer1"), "layer1 keeps its mask");
+            assertTrue(e.importance().get("layer1") > 0, "and its importance: " + e.importance());
+        }
     }
 
     /** The automatic partition: contiguous segments of similar gradient signatures, found from the task's own batches. */
