@@ -8,19 +8,33 @@ import java.util.Set;
  * active modules' gradients are computed; the rest of the network is neither differentiated
  * below the deepest active module nor updated.
  *
- * @param activeModules   the names of the modules the step updates (copied)
- * @param learningRates   the learning rate of each active module, by name (copied)
+ * @param activeModules    the names of the modules the step updates (copied)
+ * @param learningRates    the learning rate of each active module, by name (copied)
+ * @param updateStatistics whether the step also folds its gradient into the active modules'
+ *                         running statistics; a caller that reads them only now and then may skip
+ *                         it on steps whose contribution would have decayed away by then
  */
-public record StepPlan(Set<String> activeModules, Map<String, Double> learningRates) {
+public record StepPlan(Set<String> activeModules, Map<String, Double> learningRates, boolean updateStatistics) {
     /**
      * Copies the set and the map.
      *
-     * @param activeModules   the names of the modules the step updates (copied)
-     * @param learningRates   the learning rate of each active module, by name (copied)
+     * @param activeModules    the names of the modules the step updates (copied)
+     * @param learningRates    the learning rate of each active module, by name (copied)
+     * @param updateStatistics whether the step updates the active modules' running statistics
      */
     public StepPlan {
         activeModules = Set.copyOf(activeModules);
         learningRates = Map.copyOf(learningRates);
+    }
+
+    /**
+     * A step that also updates the active modules' running statistics.
+     *
+     * @param activeModules the names of the modules the step updates (copied)
+     * @param learningRates the learning rate of each active module, by name (copied)
+     */
+    public StepPlan(Set<String> activeModules, Map<String, Double> learningRates) {
+        this(activeModules, learningRates, true);
     }
 
     /**

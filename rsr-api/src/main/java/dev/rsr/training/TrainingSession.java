@@ -39,10 +39,11 @@ public interface TrainingSession extends AutoCloseable {
     /**
      * One update of the active modules on one batch. Only the active modules' gradients are
      * computed. A loss or module gradient that is not finite leaves everything as it was and is
-     * reported with {@link StepResult#applied()} false.
+     * reported with {@link StepResult#applied()} false. The active modules' running statistics
+     * take the step's gradient unless the plan says not to ({@link StepPlan#updateStatistics()}).
      *
      * @param batch the batch
-     * @param plan  the active modules and their learning rates
+     * @param plan  the active modules, their learning rates and whether the statistics take the step
      * @return the loss, whether the update was applied, and the module signals
      */
     StepResult step(Batch batch, StepPlan plan);

@@ -69,6 +69,13 @@ public final class Refiner implements AutoCloseable {
     public static final String FINETUNE_RATE_PROPERTY = "rsr.finetune.base_rate";
     /** The highest base rate a setting, an option or a model's metadata may give. */
     public static final double MAX_BASE_RATE = 10;
+    /** How fast the running statistics forget: each step's contribution decays by this factor. */
+    private static final double STATISTICS_DECAY = 0.9;
+    /**
+     * The default {@code statistics_window}: the steps before a refresh whose gradients feed the
+     * statistics. Anything older would weigh under 10 % ({@code 0.9^22 < 0.1}).
+     */
+    private static final int STATISTICS_WINDOW = 22;
 
     /** Mini-batches for one worker; each worker draws from its own stream. */
     @FunctionalInterface
@@ -168,7 +175,8 @@ public final class Refiner implements AutoCloseable {
 
     /** The engine's own settings. */
     private record EngineSettings(String trainable, int workers, double baseRate, Map<String, Double> moduleRates, int snapshotEvery,
-                                  int refreshEvery, int maxDivergences, int rateSearch, double rateSearchDivisor, long sparseTablesFrom) {
+                                  int refreshEvery, int maxDivergences, int rateSearch, double rateSearchDivisor, long sparseTablesFrom,
+                                  int statisticsWindow) {
         static EngineSettings read(Settings s, double defaultBaseRate) {
             String trainable = s.choice("trainable", "all", List.of("all", "biases"));
             String w = s.text("workers");
@@ -194,7 +202,8 @@ public final class Refiner implements AutoCloseable {
             }
             return new EngineSettings(trainable, workers, base, rates, s.integer("snapshot_every", 50, 0, 1_000_000),
                     s.integer("refresh_every", 50, 1, 1_000_000), s.integer("max_divergences", 20, 0, 1_000_000), parseRateSearch(s),
-                    s.decimal("rate_search_divisor", RateSearch.DIVISOR, 1, 1e6), parseSparseTables(s));
+                    s.decimal("rate_search_divisor", RateSearch.DIVISOR, 1, 1e6), parseSparseTables(s),
+                    s.integer("statistics_window", STATISTICS_WINDOW, 0, 1_000_000));
         }
 
         /** {@code sparse_tables_from}: the element count from which an embedding table updates lazily, or off. */
@@ -296,6 +305,8 @@ public final class Refiner implements AutoCloseable {
     private volatile LearningRateController.RunInfo runInfo;
     private final Object lock = new Object();
     private int divergences;
+    /** The first step (counted from 1) whose gradient goes into the running statistics before the next refresh. */
+    private volatile long statisticsFrom;
     /** Modules whose weights or statistics changed since the last refresh (updated or rolled back). */
     private final Set<String> touched = new LinkedHashSet<>();
     private long stepNanos, hostNanos, maintenanceNanos;
@@ -341,7 +352,7 @@ public final class Refiner implements AutoCloseable {
         // The trail's deposits and most adaptive rates read the modules' signals; plain methods do without them.
         boolean signals = !strategies.name("pheromone").equals("none") || workers.stream().anyMatch(w -> w.controller.usesSignals());
         TrainingSpec spec = TrainingSpec.builder(setup.loss(), modules).updateMultipliers(multipliers)
-                .statistics(strategies.importance.statistics(), 0.9).moduleSignals(signals).threads(setup.threads())
+                .statistics(strategies.importance.statistics(), STATISTICS_DECAY).moduleSignals(signals).threads(setup.threads())
                 .sparseTablesFrom(engine.sparseTablesFrom()).build();
         this.session = backend.open(model, spec);
         this.masks = new Masks(session, modules, strategies, model, multipliers, setup.fresh(), new SplittableRandom(setup.seed() ^ 0x5DEECE66DL));
@@ -525,6 +536,7 @@ public final class Refiner implements AutoCloseable {
         int refreshEvery = remask ? strategies.mask.refreshEvery()
                 : strategies.name("importance").equals("uniform") || !importanceRead ? 0 : engine.refreshEvery();
         long nextRefresh = refreshEvery > 0 ? refreshEvery : Long.MAX_VALUE;
+        statisticsFrom = statisticsFrom(nextRefresh);
         long nextSnapshot = engine.snapshotEvery() > 0 ? engine.snapshotEvery() : Long.MAX_VALUE;
         long nextEval = setup.evalEvery();
         while (step < setup.maxSteps()) {
@@ -534,6 +546,7 @@ public final class Refiner implements AutoCloseable {
             if (step == nextRefresh) {
                 refresh(step, remask, clock, events);
                 nextRefresh += refreshEvery;
+                statisticsFrom = statisticsFrom(nextRefresh);
             }
             if (step == nextSnapshot) {
                 session.snapshot(all);
@@ -608,6 +621,18 @@ public final class Refiner implements AutoCloseable {
         return boundary;
     }
 
+    /**
+     * Statistics are read only at refreshes, and each is a moving average that forgets: only the
+     * last {@code statistics_window} steps before a refresh feed it, which saves a pass over every
+     * active element on the other steps (0: every step). With no refresh ahead, none do.
+     */
+    private long statisticsFrom(long nextRefresh) {
+        if (nextRefresh == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        return engine.statisticsWindow() == 0 ? 0 : nextRefresh - engine.statisticsWindow() + 1;
+    }
+
     /** The worker threads, started on first use and stopped when the refiner closes. */
     private ExecutorService pool() {
         if (pool == null) {
@@ -655,7 +680,7 @@ public final class Refiner implements AutoCloseable {
         Map<String, Double> plan = plannedRates(w.controller, activeStates, w.steps, runInfo);
         Batch batch = batches.next(w.index);
         long stepStart = System.nanoTime();
-        StepResult result = session.step(batch, new StepPlan(active, plan));
+        StepResult result = session.step(batch, new StepPlan(active, plan, done >= statisticsFrom));
         long stepEnd = System.nanoTime();
         w.steps++;
         synchronized (lock) {

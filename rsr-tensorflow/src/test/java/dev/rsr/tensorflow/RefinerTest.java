@@ -407,6 +407,29 @@ class RefinerTest {
         }
     }
 
+    @ParameterizedTest(name = "statistics_window={0}")
+    @ValueSource(strings = {"22", "0"})
+    void onlyTheStepsJustBeforeARefreshFeedTheStatistics(String window) {
+        List<float[]> atRefresh = new ArrayList<>();
+        // 20 steps and a refresh every 50: a window of 22 starts at step 29, past the run's end.
+        try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), PLUGINS, RefineConfig.method("rsr")
+                .with(Map.of("workers", "1", "selector", "all", "statistics_window", window)), setup(20), batches())) {
+            r.run(RefinerTest::score, new RefineListener() {
+                @Override
+                public void refreshed(Refresh event) {
+                    atRefresh.add(saliency(r));
+                }
+            });
+            assertEquals(1, atRefresh.size());
+            assertEquals(window.equals("22"), java.util.Arrays.equals(atRefresh.get(0), saliency(r)),
+                    "statistics unchanged after the first refresh with window " + window);
+        }
+    }
+
+    private static float[] saliency(Refiner r) {
+        return r.session().statistics(Statistic.SALIENCY, List.of("layer2.weight")).get("layer2.weight").floats();
+    }
+
     /** The automatic partition: contiguous segments of similar gradient signatures, found from the task's own batches. */
     @Test
     void theAutomaticPartitionCutsTheModelIntoSegmentsOfTheTask() {

@@ -338,6 +338,34 @@ class TrainingSessionTest {
         }
     }
 
+    /** The fused (no multipliers) and the masked update path, each with Adam and momentum. */
+    @ParameterizedTest(name = "multipliers {0}, {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"false, adam", "true, adam", "false, momentum", "true, momentum"})
+    void aStepLeftOutOfTheStatisticsUpdatesAlikeAndLeavesThemAsTheyWere(boolean multipliers, String optimizer) {
+        ModelGraph m = MLP.build();
+        OptimizerSpec o = optimizer.equals("adam") ? OptimizerSpec.adam() : OptimizerSpec.sgdMomentum(0.9);
+        Batch b1 = clusters(16, 1), b2 = clusters(16, 2);
+        try (TrainingSession with = open(m, spec(m, o, multipliers).statistics(EnumSet.allOf(Statistic.class), 0.5));
+             TrainingSession without = open(m, spec(m, o, multipliers).statistics(EnumSet.allOf(Statistic.class), 0.5))) {
+            for (TrainingSession s : List.of(with, without)) {
+                s.step(b1, StepPlan.all(s.modules(), 0.01));
+            }
+            Map<Statistic, float[]> before = new java.util.EnumMap<>(Statistic.class);
+            for (Statistic st : Statistic.values()) {
+                before.put(st, stat(without, st));
+            }
+            StepPlan all = StepPlan.all(with.modules(), 0.01);
+            with.step(b2, all);
+            without.step(b2, new StepPlan(all.activeModules(), all.learningRates(), false));
+            assertArrayEquals(value(with, HEAD), value(without, HEAD), "the same update either way");
+            for (Statistic st : Statistic.values()) {
+                assertArrayEquals(before.get(st), stat(without, st), st + " left as it was");
+                assertFalse(java.util.Arrays.equals(before.get(st), stat(with, st)), st + " moved in the step that took it");
+            }
+            assertEquals(with.moduleSteps(), without.moduleSteps());
+        }
+    }
+
     private static float[] stat(TrainingSession s, Statistic statistic) {
         return s.statistics(statistic, List.of(HEAD)).get(HEAD).floats();
     }

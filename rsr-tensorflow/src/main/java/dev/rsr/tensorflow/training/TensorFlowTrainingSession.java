@@ -157,7 +157,7 @@ public final class TensorFlowTrainingSession implements TrainingSession {
                     feedScalar(runner, m.learningRate(), plan.learningRates().get(m.name()), tensors);
                     feedScalar(runner, m.beta1Power(), Math.pow(o.beta1(), t), tensors);
                     feedScalar(runner, m.beta2Power(), Math.pow(o.beta2(), t), tensors);
-                    m.parameters().forEach(p -> runner.addTarget(p.update()));
+                    m.parameters().forEach(p -> runner.addTarget(plan.updateStatistics() ? p.update() : p.updateWithoutStatistics()));
                 }
                 execute(runner, trace).close();
                 return null;

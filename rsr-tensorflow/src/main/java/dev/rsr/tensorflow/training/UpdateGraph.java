@@ -37,7 +37,8 @@ final class UpdateGraph {
      */
     record ParameterOps(String name, String module, long[] shape, Output<?> gradient, Operation stashOp,
                         List<TrainingOps.Variable> slots, List<TrainingOps.Variable> optimizerState, TrainingOps.Variable multiplier,
-                        Map<Statistic, TrainingOps.Variable> statistics, Operation observe, Operation update) {
+                        Map<Statistic, TrainingOps.Variable> statistics, Operation observe, Operation update,
+                        Operation updateWithoutStatistics) {
     }
 
     /**
@@ -190,9 +191,11 @@ final class UpdateGraph {
         }
 
         /** {@code variable ← variable − step} where this access reaches, after {@code after}. */
+        /** The update, after {@code after} (the statistics, which read the parameter before it moves) unless null. */
         Operation subtract(Output<?> variable, Output<?> step, Operation after) {
-            Operation sub = ops.builder(ids == null ? "AssignSub" : "ScatterSub", ids == null ? new Output<?>[] {variable, step}
-                    : new Output<?>[] {variable, ids, step}).addControlInput(after).build();
+            var builder = ops.builder(ids == null ? "AssignSub" : "ScatterSub", ids == null ? new Output<?>[] {variable, step}
+                    : new Output<?>[] {variable, ids, step});
+            Operation sub = (after == null ? builder : builder.addControlInput(after)).build();
             if (writes.isEmpty()) {
                 return sub;
             }
@@ -260,14 +263,20 @@ final class UpdateGraph {
         Operation observe = ops.group("observe", statisticUpdates);
 
         Output<?> variable = param.variable();
-        Operation update;
+        // Two ways to apply the same step: after the statistics update, or without it (a step the
+        // caller leaves out of the statistics); the update itself is shared.
+        Operation update, updateAlone;
         if (multiplier == null && !sparse) {
             // TensorFlow's fused update ops, where no element is masked or boosted.
-            update = (o.kind() == OptimizerSpec.Kind.ADAM
-                    ? ops.builder("ApplyAdam", variable, slots.get(0).ref(), slots.get(1).ref(), beta1Power, beta2Power, lr,
-                            ops.scalar(o.beta1()), ops.scalar(o.beta2()), ops.scalar(o.epsilon()), gs)
-                    : ops.builder("ApplyMomentum", variable, slots.get(0).ref(), lr, gs, ops.scalar(o.momentum())))
-                    .addControlInput(observe).build();
+            java.util.function.Function<Operation, Operation> fused = after -> {
+                var builder = o.kind() == OptimizerSpec.Kind.ADAM
+                        ? ops.builder("ApplyAdam", variable, slots.get(0).ref(), slots.get(1).ref(), beta1Power, beta2Power, lr,
+                                ops.scalar(o.beta1()), ops.scalar(o.beta2()), ops.scalar(o.epsilon()), gs)
+                        : ops.builder("ApplyMomentum", variable, slots.get(0).ref(), lr, gs, ops.scalar(o.momentum()));
+                return (after == null ? builder : builder.addControlInput(after)).build();
+            };
+            update = fused.apply(observe);
+            updateAlone = statistics.isEmpty() ? update : fused.apply(null);
         } else {
             // Masks and boosts act on the update: a slot moves only where the multiplier is positive,
             // and the step is scaled by it, so Adam can neither normalise a boost away nor carry a
@@ -308,13 +317,14 @@ final class UpdateGraph {
                 step = ops.op("Mul", lr, u == null ? accNew : ops.op("Mul", u, accNew));
             }
             update = at.subtract(variable, step, observe);
+            updateAlone = statistics.isEmpty() ? update : at.subtract(variable, step, null);
         }
         List<TrainingOps.Variable> optimizerState = new ArrayList<>(slots);
         if (count != null) {
             optimizerState.add(count);
         }
         return new ParameterOps(p, module, shape, g.whole(), stashOp, slots, List.copyOf(optimizerState), multiplier,
-                Collections.unmodifiableMap(statistics), observe, update);
+                Collections.unmodifiableMap(statistics), observe, update, updateAlone);
     }
 
     /** {@code x + on·c·(target − x)}: a moving average's step toward {@code target}, only where {@code on} (all, if null). */
