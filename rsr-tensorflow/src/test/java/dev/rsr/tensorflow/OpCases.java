@@ -62,6 +62,9 @@ final class OpCases {
         c.add(diff("MatMul 3-D x 2-D", "MatMul", param(randn(29, 2, 3, 4)), param(randn(30, 4, 5))));
         c.add(diff("MatMul 4-D x 2-D", "MatMul", param(randn(131, 2, 2, 3, 4)), param(randn(132, 4, 5))));
         c.add(diff("MatMul 4-D broadcast", "MatMul", param(randn(31, 2, 1, 3, 4)), param(randn(32, 3, 4, 2))));
+        c.add(diff("MatMul 1-D x 1-D", "MatMul", param(randn(135, 4)), param(randn(136, 4))));
+        c.add(diff("MatMul 1-D x 3-D", "MatMul", param(randn(137, 4)), param(randn(138, 2, 4, 3))));
+        c.add(diff("MatMul 3-D x 1-D", "MatMul", param(randn(139, 2, 3, 4)), param(randn(140, 4))));
         c.add(diff("Gemm plain", "Gemm", param(randn(33, 3, 4)), param(randn(34, 4, 5)), param(randn(35, 5))));
         c.add(diff("Gemm transA transB alpha beta", "Gemm",
                 List.of(Attribute.of("transA", 1L), Attribute.of("transB", 1L), Attribute.of("alpha", 0.5f), Attribute.of("beta", 2f)),

@@ -195,8 +195,20 @@ public final class CoreOps implements OpConverterProvider {
         Output<?> b = c.input(1);
         int ra = c.rank(a);
         int rb = c.rank(b);
-        if (ra < 2 || rb < 2) {
-            throw c.error("MatMul with a 1-D operand is not supported by the TensorFlow backend (ranks " + ra + ", " + rb + ")");
+        if (ra == 0 || rb == 0) {
+            throw c.error("MatMul needs operands of rank 1 or more (ranks " + ra + ", " + rb + ")");
+        }
+        if (ra == 1 || rb == 1) {
+            // NumPy's rule: a vector on the left is a row, on the right a column, and that axis is dropped after.
+            Output<?> y = op(c, "BatchMatMulV2", ra == 1 ? op(c, "ExpandDims", a, c.scalar(0, DataType.INT32)) : a,
+                    rb == 1 ? op(c, "ExpandDims", b, c.scalar(-1, DataType.INT32)) : b);
+            if (rb == 1) {
+                y = builder(c, "Squeeze", y).setAttr("squeeze_dims", new long[] {-1}).build().output(0);
+            }
+            if (ra == 1) {
+                y = builder(c, "Squeeze", y).setAttr("squeeze_dims", new long[] {rb == 1 ? -1 : -2}).build().output(0);
+            }
+            return List.of(y);
         }
         if (ra > 2 && rb == 2) {
             // x[..., K] · W[K, N] as one 2-D MatMul on x seen as [rows, K]. As a BatchMatMul, W is broadcast over the
@@ -401,16 +413,24 @@ public final class CoreOps implements OpConverterProvider {
         } else {
             starts = int32Index(c, c.input(1));
             ends = int32Index(c, c.input(2));
+            if (c.hasInput(4)) {
+                steps = int32Index(c, c.input(4));
+            }
             long count = starts.shape().get(0);
+            if (c.hasInput(3) && c.constantInput(3).isEmpty()) {
+                // Axes known only at run time: the given bounds at those axes, every other axis whole.
+                Output<?> axesAt = c.input(3);
+                Output<?> begin = Tf.atAxes(c, Tf.filled(c, rank, 0), axesAt, starts, rank);
+                Output<?> end = Tf.atAxes(c, Tf.cast(c, Tf.shape(c, x), DataType.INT32), axesAt, ends, rank);
+                Output<?> stride = Tf.atAxes(c, Tf.filled(c, rank, 1), axesAt, steps == null ? op(c, "OnesLike", starts) : steps, rank);
+                return List.of(op(c, "StridedSlice", x, begin, end, stride));
+            }
             if (c.hasInput(3)) {
                 axes = c.constantLongs(3, "axes");
             } else if (count >= 0) {
                 axes = Tf.range(0, (int) count);
             } else {
                 throw c.error("starts needs a static length when axes are not given");
-            }
-            if (c.hasInput(4)) {
-                steps = int32Index(c, c.input(4));
             }
         }
         // Build full-rank begin/end/stride vectors: sliced axes take their entries, the rest take everything.
@@ -453,6 +473,25 @@ public final class CoreOps implements OpConverterProvider {
         return Tf.cast(c, clamped, DataType.INT32);
     }
 
+    /** Unsqueeze's and Squeeze's axes given as a tensor computed in the graph (opset 13 on). */
+    private static boolean axesAtRunTime(ConversionContext c) {
+        return c.opset() >= 13 && c.hasInput(1) && c.constantInput(1).isEmpty();
+    }
+
+    /** A 0/1 int32 vector of {@code size} entries, 1 at the axes of input 1. */
+    private static Output<?> axisMarks(ConversionContext c, int size) {
+        return Tf.atAxes(c, Tf.filled(c, size, 0), c.input(1), op(c, "OnesLike", Tf.cast(c, c.input(1), DataType.INT32)), size);
+    }
+
+    /** How many axes input 1 holds, which fixes the result's rank: it must be known while compiling. */
+    private static int staticAxisCount(ConversionContext c) {
+        long n = c.input(1).shape().numDimensions() == 1 ? c.input(1).shape().get(0) : -1;
+        if (n < 0) {
+            throw c.error("axes (input 1) need a static length for the TensorFlow backend");
+        }
+        return (int) n;
+    }
+
     private static long[] axesOf(ConversionContext c, int sinceOpset) {
         if (c.opset() >= sinceOpset) {
             return c.hasInput(1) ? c.constantLongs(1, "axes") : null;
@@ -462,6 +501,17 @@ public final class CoreOps implements OpConverterProvider {
 
     private static List<Output<?>> unsqueeze(ConversionContext c) {
         Output<?> x = c.input(0);
+        if (axesAtRunTime(c)) {
+            // A 1 wherever a new axis goes; every other place takes the next input dimension in order.
+            int rank = c.rank(x), outRank = rank + staticAxisCount(c);
+            Output<?> fresh = axisMarks(c, outRank);
+            Output<?> kept = op(c, "Sub", c.scalar(1, DataType.INT32), fresh);
+            Output<?> source = builder(c, "Cumsum", kept, c.scalar(0, DataType.INT32)).setAttr("exclusive", true).build().output(0);
+            Output<?> dims = rank == 0 ? Tf.cast(c, Tf.filled(c, outRank, 1), DataType.INT64)
+                    : op(c, "GatherV2", Tf.shape(c, x), op(c, "Minimum", source, c.scalar(rank - 1, DataType.INT32)), c.scalar(0, DataType.INT32));
+            Output<?> shape = op(c, "SelectV2", op(c, "Equal", fresh, c.scalar(1, DataType.INT32)), c.scalar(1, DataType.INT64), dims);
+            return List.of(Tf.reshape(c, x, shape));
+        }
         long[] axes = axesOf(c, 13);
         if (axes == null) {
             throw c.error("axes are required");
@@ -475,6 +525,16 @@ public final class CoreOps implements OpConverterProvider {
     }
 
     private static List<Output<?>> squeeze(ConversionContext c) {
+        if (axesAtRunTime(c)) {
+            // The input's shape without the axes dropped; its static length keeps the result's rank known.
+            Output<?> x = c.input(0);
+            int rank = c.rank(x);
+            Output<?> dropped = axisMarks(c, rank);
+            Output<?> kept = op(c, "Reshape", op(c, "Where", op(c, "Equal", dropped, c.scalar(0, DataType.INT32))), c.longs(-1));
+            Output<?> shape = op(c, "Reshape", op(c, "GatherV2", Tf.shape(c, x), kept, c.scalar(0, DataType.INT32)),
+                    c.longs(rank - staticAxisCount(c)));
+            return List.of(Tf.reshape(c, x, shape));
+        }
         long[] axes = axesOf(c, 13);
         var b = builder(c, "Squeeze", c.input(0));
         if (axes != null) {

@@ -219,7 +219,14 @@ public final class IndexOps implements OpConverterProvider {
                 value = op(c, "Reshape", c.input(2), c.longs());
             }
             if (c.hasInput(3)) {
-                throw c.error("the axes input of Pad is not supported by the TensorFlow backend");
+                // Pads for the listed axes only: spread over every axis, zero elsewhere.
+                Output<?> halves = op(c, "Reshape", pads, c.longs(2, -1));
+                Output<?> zeros = Tf.cast(c, Tf.filled(c, rank, 0), DataType.INT64);
+                Output<?> axes = c.input(3);
+                Output<?> begins = op(c, "Reshape", Tf.slice1d(c, halves, 0, 1L), c.longs(-1));
+                Output<?> ends = op(c, "Reshape", Tf.slice1d(c, halves, 1, 2L), c.longs(-1));
+                pads = Tf.concat(c, List.of(Tf.atAxes(c, zeros, axes, begins, rank), Tf.atAxes(c, zeros, axes, ends, rank)));
+                known = known == null || c.constantInput(3).isEmpty() ? null : spread(known, c.constantLongs(3, "axes"), rank);
             }
             if (known != null && java.util.Arrays.stream(known).anyMatch(p -> p < 0)) {
                 throw c.error("negative pads (cropping) are not supported by the TensorFlow backend");
@@ -235,6 +242,17 @@ public final class IndexOps implements OpConverterProvider {
                     : c.constantLongs(1, "pads (for mode " + mode + ")"));
             default -> throw c.error("mode '" + mode + "' is not one of constant, reflect, edge, wrap");
         });
+    }
+
+    /** Pads {@code [b…, e…]} for {@code axes} as pads for every one of {@code rank} axes. */
+    private static long[] spread(long[] pads, long[] axes, int rank) {
+        long[] all = new long[2 * rank];
+        for (int i = 0; i < axes.length; i++) {
+            int a = Tf.axis(axes[i], rank);
+            all[a] = pads[i];
+            all[rank + a] = pads[axes.length + i];
+        }
+        return all;
     }
 
     /**

@@ -95,6 +95,24 @@ final class Tf {
         return builder(c, "ConcatV2").addInputList(parts.toArray(new Output<?>[0])).addInput(c.scalar(0, DataType.INT32)).build().output(0);
     }
 
+    /**
+     * {@code base}, a vector of one entry per axis, with the entries at {@code axes} (a tensor of any
+     * integer type, possibly negative) replaced by {@code values}: full-rank bounds or pads built
+     * from axes known only at run time.
+     */
+    static Output<?> atAxes(ConversionContext c, Output<?> base, Output<?> axes, Output<?> values, int rank) {
+        Output<?> wrapped = wrapNegative(c, cast(c, axes, DataType.INT64), c.scalar(rank, DataType.INT64));
+        Output<?> indices = op(c, "ExpandDims", cast(c, wrapped, DataType.INT32), c.scalar(-1, DataType.INT32));
+        return op(c, "TensorScatterUpdate", base, indices, cast(c, values, c.typeOf(base)));
+    }
+
+    /** {@code rank} copies of {@code value}, as int32. */
+    static Output<?> filled(ConversionContext c, int rank, long value) {
+        long[] v = new long[rank];
+        java.util.Arrays.fill(v, value);
+        return c.int32s(v);
+    }
+
     /** The static rank-normalized axis. */
     static int axis(long axis, int rank) {
         return (int) (axis < 0 ? axis + rank : axis);
