@@ -176,6 +176,7 @@ final class OpCases {
         c.add(diff("AveragePool 1-D pads excluded", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 3), Attribute.ofInts("pads", 1, 1)),
                 param(randn(206, 1, 2, 6))));
         mathOps(c);
+        attentionOps(c);
         return c;
     }
 
@@ -330,5 +331,32 @@ final class OpCases {
 
     private static OpCase diff(String label, String op, List<Attribute> attributes, OpCase.Input... inputs) {
         return new OpCase(label, op, 17, attributes, Arrays.asList(inputs), F, true);
+    }
+
+    /** The converter of {@link dev.rsr.tensorflow.ops.AttentionOps}. */
+    private static void attentionOps(List<OpCase> c) {
+        List<DataType> withQk = List.of(DataType.FLOAT, DataType.FLOAT, DataType.FLOAT, DataType.FLOAT);
+        c.add(new OpCase("Attention 4-D", "Attention", 23, List.of(),
+                List.of(param(randn(230, 2, 2, 3, 4)), param(randn(231, 2, 2, 5, 4)), param(randn(232, 2, 2, 5, 3))), F, true));
+        c.add(new OpCase("Attention 3-D grouped heads, float softmax precision", "Attention", 23, List.of(Attribute.of("q_num_heads", 4L),
+                Attribute.of("kv_num_heads", 2L), Attribute.of("softmax_precision", 1L)),
+                List.of(param(randn(233, 2, 3, 8)), param(randn(234, 2, 4, 4)), param(randn(235, 2, 4, 6))), F, true));
+        c.add(new OpCase("Attention 4-D one key/value head, causal, scaled", "Attention", 23, List.of(Attribute.of("is_causal", 1L),
+                Attribute.of("scale", 0.3f)), List.of(param(randn(236, 1, 4, 3, 4)), param(randn(237, 1, 1, 3, 4)), param(randn(238, 1, 1, 3, 4))),
+                F, true));
+        TensorData allowed = TensorData.ofBools(new long[] {3, 4}, true, false, true, true, false, false, false, false, true, true, false, true);
+        c.add(new OpCase("Attention bool mask with a fully masked row, softmax output", "Attention", 23,
+                List.of(Attribute.of("qk_matmul_output_mode", 3L)), Arrays.asList(param(randn(239, 1, 2, 3, 4)), param(randn(240, 1, 2, 4, 4)),
+                param(randn(241, 1, 2, 4, 2)), constant(allowed)), withQk, true));
+        c.add(new OpCase("Attention float mask, softcap, softcapped product output", "Attention", 23, List.of(Attribute.of("softcap", 1.5f),
+                Attribute.of("qk_matmul_output_mode", 1L)), Arrays.asList(param(randn(242, 2, 2, 3, 4)), param(randn(243, 2, 2, 4, 4)),
+                param(randn(244, 2, 2, 4, 4)), param(randn(245, 2, 1, 3, 4))), withQk, true));
+        c.add(new OpCase("Attention 3-D past key/value, causal", "Attention", 23, List.of(Attribute.of("q_num_heads", 2L),
+                Attribute.of("kv_num_heads", 1L), Attribute.of("is_causal", 1L)), Arrays.asList(param(randn(246, 1, 2, 6)),
+                param(randn(247, 1, 2, 3)), param(randn(248, 1, 2, 3)), null, param(randn(249, 1, 1, 3, 3)), param(randn(250, 1, 1, 3, 3))),
+                List.of(DataType.FLOAT, DataType.FLOAT, DataType.FLOAT), true));
+        c.add(new OpCase("Attention nonpad_kv_seqlen, causal", "Attention", 24, List.of(Attribute.of("is_causal", 1L)),
+                Arrays.asList(param(randn(251, 2, 2, 2, 4)), param(randn(252, 2, 1, 5, 4)), param(randn(253, 2, 1, 5, 3)), null, null, null,
+                constant(TensorData.vectorOfLongs(5, 3))), F, true));
     }
 }
