@@ -171,6 +171,16 @@ final class OpCases {
         c.add(diff("Conv depthwise 1-D", "Conv", List.of(Attribute.of("group", 3L)), param(randn(210, 2, 3, 7)), param(randn(211, 3, 1, 3))));
         c.add(diff("Conv 1-D dilations", "Conv", List.of(Attribute.ofInts("dilations", 2), Attribute.ofInts("pads", 1, 1)),
                 param(randn(203, 1, 2, 8)), param(randn(204, 3, 2, 3))));
+        // Transposed convolution: zeros between the inputs, padding, a flipped kernel.
+        c.add(diff("ConvTranspose bias", "ConvTranspose", param(randn(220, 1, 2, 3, 3)), param(randn(221, 2, 3, 3, 3)), param(randn(222, 3))));
+        c.add(diff("ConvTranspose strides pads output_padding", "ConvTranspose", List.of(Attribute.ofInts("strides", 2, 3),
+                Attribute.ofInts("pads", 1, 0, 1, 2), Attribute.ofInts("output_padding", 1, 1)), param(randn(223, 2, 2, 3, 4)), param(randn(224, 2, 2, 3, 3))));
+        c.add(diff("ConvTranspose grouped dilated", "ConvTranspose", List.of(Attribute.of("group", 2L), Attribute.ofInts("dilations", 2, 2)),
+                param(randn(225, 1, 4, 3, 3)), param(randn(226, 4, 1, 2, 2))));
+        c.add(diff("ConvTranspose SAME_UPPER strides", "ConvTranspose", List.of(Attribute.of("auto_pad", "SAME_UPPER"), Attribute.ofInts("strides", 2, 2)),
+                param(randn(227, 1, 1, 3, 3)), param(randn(228, 1, 2, 3, 3))));
+        c.add(diff("ConvTranspose 1-D strides", "ConvTranspose", List.of(Attribute.ofInts("strides", 2), Attribute.ofInts("pads", 1, 0)),
+                param(randn(229, 2, 2, 5)), param(randn(230, 2, 3, 3)), param(randn(231, 3))));
         c.add(diff("MaxPool 1-D pads", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 3), Attribute.ofInts("pads", 1, 1),
                 Attribute.ofInts("strides", 2)), param(randn(205, 2, 3, 7))));
         c.add(diff("AveragePool 1-D pads excluded", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 3), Attribute.ofInts("pads", 1, 1)),

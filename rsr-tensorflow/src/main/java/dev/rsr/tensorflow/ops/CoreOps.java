@@ -104,6 +104,7 @@ public final class CoreOps implements OpConverterProvider {
         m.put("ReduceLogSumExp", reduce(18, CoreOps::logSumExp));
         // Convolution and pooling (2-D, NCHW).
         m.put("Conv", OneDimensional.lifting(CoreOps::conv, 2));
+        m.put("ConvTranspose", OneDimensional.lifting(TransposedConvolution::convert, 2));
         m.put("MaxPool", OneDimensional.lifting(c -> pool(c, true), 1));
         m.put("AveragePool", OneDimensional.lifting(c -> pool(c, false), 1));
         m.put("GlobalAveragePool", c -> List.of(Tf.reduce(c, "Mean", c.input(0), c.int32s(Tf.range(2, c.rank(c.input(0)))), true)));

@@ -16,7 +16,7 @@ import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 
 /**
- * 1-D convolution and pooling ({@code [N, C, W]}) as the 2-D converters over {@code [N, C, 1, W]}:
+ * 1-D convolution, transposed convolution and pooling ({@code [N, C, W]}) as the 2-D converters over {@code [N, C, 1, W]}:
  * the spatial inputs gain a unit height, the spatial attributes a leading 1 (pads a 0 at each
  * end), and the outputs lose the height again. One implementation, and its gradients, serves both.
  */
@@ -46,6 +46,10 @@ final class OneDimensional {
             n.attribute(name).ifPresent(a -> attributes.put(name, Attribute.ofInts(name, 1, a.asInts()[0])));
         }
         n.attribute("pads").ifPresent(a -> attributes.put("pads", Attribute.ofInts("pads", 0, a.asInts()[0], 0, a.asInts()[1])));
+        // ConvTranspose's: output_padding gains a 0, output_shape a unit height.
+        n.attribute("output_padding").ifPresent(a -> attributes.put("output_padding", Attribute.ofInts("output_padding", 0, a.asInts()[0])));
+        n.attribute("output_shape").ifPresent(a -> attributes.put("output_shape",
+                Attribute.ofInts("output_shape", 1, a.asInts()[a.asInts().length - 1])));
         return new Node(n.name(), n.opType(), n.domain(), n.inputs(), n.outputs(), attributes);
     }
 
