@@ -259,6 +259,7 @@ final class OpCases {
         }
         indexOps(c);
         lossOps(c);
+        arrayAndNormalizationOps(c);
         c.add(new OpCase("ReduceLogSum axes attribute", "ReduceLogSum", 17, List.of(Attribute.ofInts("axes", 1)),
                 List.of(param(uniform(168, 0.5f, 1.5f, 2, 3, 4))), F, true));
     }
@@ -333,6 +334,36 @@ final class OpCases {
                 constant(TensorData.vectorOfLongs(1, 2, 2, 1))), F, true));
         c.add(diff("Pad reflect", "Pad", List.of(Attribute.of("mode", "reflect")), param(randn(179, 3, 4)),
                 constant(TensorData.vectorOfLongs(1, 2, 1, 1))));
+    }
+
+    private static void arrayAndNormalizationOps(List<OpCase> c) {
+        c.add(diff("InstanceNormalization", "InstanceNormalization", List.of(Attribute.of("epsilon", 1e-3f)),
+                param(randn(240, 2, 3, 4, 5)), param(randn(241, 3)), param(randn(242, 3))));
+        c.add(new OpCase("GroupNormalization per group (opset 18)", "GroupNormalization", 18, List.of(Attribute.of("num_groups", 2L)),
+                List.of(param(randn(243, 2, 4, 3)), param(randn(244, 2)), param(randn(245, 2))), F, true));
+        c.add(new OpCase("GroupNormalization per channel (opset 21)", "GroupNormalization", 21, List.of(Attribute.of("num_groups", 2L)),
+                List.of(param(randn(246, 2, 4, 3, 2)), param(randn(247, 4)), param(randn(248, 4))), F, true));
+        c.add(diff("LRN size 3", "LRN", List.of(Attribute.of("size", 3L), Attribute.of("alpha", 0.1f)), param(randn(249, 2, 5, 3, 3))));
+        c.add(diff("LRN size 5", "LRN", List.of(Attribute.of("size", 5L), Attribute.of("alpha", 0.2f), Attribute.of("beta", 0.5f),
+                Attribute.of("bias", 2f)), param(randn(250, 1, 6, 2, 2))));
+        c.add(diff("DepthToSpace DCR", "DepthToSpace", List.of(Attribute.of("blocksize", 2L)), param(randn(251, 1, 8, 2, 3))));
+        c.add(diff("DepthToSpace CRD", "DepthToSpace", List.of(Attribute.of("blocksize", 2L), Attribute.of("mode", "CRD")), param(randn(252, 2, 8, 2, 2))));
+        c.add(diff("SpaceToDepth", "SpaceToDepth", List.of(Attribute.of("blocksize", 2L)), param(randn(253, 1, 2, 4, 6))));
+        c.add(diff("GatherND", "GatherND", param(randn(254, 3, 4, 2)), constant(TensorData.ofLongs(new long[] {2, 2}, 0, -1, 2, 1))));
+        c.add(diff("GatherND batch_dims 1", "GatherND", List.of(Attribute.of("batch_dims", 1L)), param(randn(255, 2, 3, 4)),
+                constant(TensorData.ofLongs(new long[] {2, 2, 1}, 2, 0, 1, 1))));
+        c.add(diff("Compress axis 1", "Compress", List.of(Attribute.of("axis", 1L)), param(randn(256, 2, 4)),
+                constant(TensorData.ofBools(new long[] {4}, true, false, true, true))));
+        c.add(diff("Compress flattened", "Compress", param(randn(257, 2, 3)), constant(TensorData.ofBools(new long[] {5}, false, true, true, false, true))));
+        c.add(diff("ReverseSequence", "ReverseSequence", List.of(Attribute.of("time_axis", 1L), Attribute.of("batch_axis", 0L)),
+                param(randn(258, 3, 4, 2)), constant(TensorData.ofLongs(new long[] {3}, 4, 2, 1))));
+        c.add(new OpCase("Scatter (opset 10)", "Scatter", 10, List.of(Attribute.of("axis", 1L)),
+                List.of(param(randn(260, 2, 4)), constant(TensorData.ofLongs(new long[] {2, 2}, 3, 0, 1, 2)), param(randn(261, 2, 2))), F, true));
+        for (String window : List.of("HannWindow", "HammingWindow", "BlackmanWindow")) {
+            c.add(new OpCase(window + " symmetric", window, 17, List.of(Attribute.of("periodic", 0L)),
+                    List.of(constant(TensorData.ofLongs(new long[0], 9))), F, false));
+        }
+        c.add(new OpCase("EyeLike k 1", "EyeLike", 17, List.of(Attribute.of("k", 1L)), List.of(param(randn(259, 3, 4))), F, false));
     }
 
     private static OpCase diff(String label, String op, OpCase.Input... inputs) {

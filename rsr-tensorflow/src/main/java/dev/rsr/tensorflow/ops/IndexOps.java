@@ -39,6 +39,7 @@ public final class IndexOps implements OpConverterProvider {
         m.put("Pad", IndexOps::pad);
         m.put("TopK", IndexOps::topK);
         m.put("ScatterElements", IndexOps::scatterElements);
+        m.put("Scatter", IndexOps::scatterElements); // opsets 9 and 10: ScatterElements by its older name
         m.put("ScatterND", c -> List.of(scatter(c, c.input(0), Tf.cast(c, c.input(1), DataType.INT64), c.input(2))));
         m.put("OneHot", IndexOps::oneHot);
         return Collections.unmodifiableMap(m);

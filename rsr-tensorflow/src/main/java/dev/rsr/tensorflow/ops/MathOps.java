@@ -96,10 +96,35 @@ public final class MathOps implements OpConverterProvider {
         m.put("Size", c -> List.of(builder(c, "Size", c.input(0)).setAttr("out_type", org.tensorflow.proto.DataType.DT_INT64).build().output(0)));
         m.put("Range", c -> List.of(op(c, "Range", c.input(0), c.input(1), c.input(2))));
         m.put("Tile", c -> List.of(op(c, "Tile", c.input(0), c.input(1))));
+        // Generalized cosine windows a0 − a1·cos(2πn/N) + a2·cos(4πn/N), as the ONNX spec gives them.
+        m.put("HannWindow", window(0.5, 0.5, 0));
+        m.put("HammingWindow", window(25.0 / 46, 21.0 / 46, 0));
+        m.put("BlackmanWindow", window(0.42, 0.5, 0.08));
         return Collections.unmodifiableMap(m);
     }
 
     /** A scalar of {@code x}'s type. */
+    /**
+     * A window of {@code size} points, periodic ({@code N = size}, the default) or symmetric
+     * ({@code N = size − 1}), computed in double and given the output_datatype.
+     */
+    private static OpConverter window(double a0, double a1, double a2) {
+        return c -> {
+            Output<?> size = Tf.cast(c, op(c, "Reshape", c.input(0), c.longs()), DataType.INT64);
+            boolean periodic = c.node().intAttribute("periodic", 1) != 0;
+            Output<?> n = Tf.cast(c, Tf.iota(c, size), DataType.DOUBLE);
+            Output<?> period = Tf.cast(c, periodic ? size : op(c, "Sub", size, c.scalar(1, DataType.INT64)), DataType.DOUBLE);
+            Output<?> angle = op(c, "RealDiv", op(c, "Mul", n, c.scalar(2 * Math.PI, DataType.DOUBLE)), period);
+            Output<?> w = op(c, "Sub", c.scalar(a0, DataType.DOUBLE), op(c, "Mul", c.scalar(a1, DataType.DOUBLE), op(c, "Cos", angle)));
+            if (a2 != 0) {
+                w = op(c, "AddV2", w, op(c, "Mul", c.scalar(a2, DataType.DOUBLE), op(c, "Cos", op(c, "Mul", angle, c.scalar(2, DataType.DOUBLE)))));
+            }
+            DataType type = DataType.fromOnnxCode((int) c.node().intAttribute("output_datatype", 1))
+                    .orElseThrow(() -> c.error("output_datatype " + c.node().intAttribute("output_datatype", 1) + " is not an element type"));
+            return List.of(Tf.cast(c, w, type));
+        };
+    }
+
     private static Output<?> scalar(ConversionContext c, Output<?> x, double value) {
         return c.scalar(value, c.typeOf(x));
     }

@@ -1,0 +1,148 @@
+package dev.rsr.tensorflow.ops;
+
+import static dev.rsr.tensorflow.ops.Tf.builder;
+import static dev.rsr.tensorflow.ops.Tf.op;
+
+import dev.rsr.ir.DataType;
+import dev.rsr.tensorflow.spi.ConversionContext;
+import dev.rsr.tensorflow.spi.OpConverter;
+import dev.rsr.tensorflow.spi.OpConverterProvider;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Output;
+
+/**
+ * Ops that rearrange or select elements: EyeLike, GatherND, Compress, DepthToSpace, SpaceToDepth,
+ * ReverseSequence. Each is a gather, a reshape and transpose, or a TensorFlow op with a gradient,
+ * so the data input trains through all of them.
+ */
+public final class ArrayOps implements OpConverterProvider {
+    public static final String NAME = "rsr-array-ops";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Map<String, OpConverter> converters() {
+        Map<String, OpConverter> m = new LinkedHashMap<>();
+        m.put("EyeLike", ArrayOps::eyeLike);
+        m.put("GatherND", ArrayOps::gatherNd);
+        m.put("Compress", ArrayOps::compress);
+        m.put("DepthToSpace", ArrayOps::depthToSpace);
+        m.put("SpaceToDepth", ArrayOps::spaceToDepth);
+        m.put("ReverseSequence", c -> List.of(builder(c, "ReverseSequence", c.input(0), Tf.cast(c, c.input(1), DataType.INT64))
+                .setAttr("seq_dim", c.node().intAttribute("time_axis", 0))
+                .setAttr("batch_dim", c.node().intAttribute("batch_axis", 1)).build().output(0)));
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Ones where the column minus the row is {@code k}, in the input's 2-D shape. */
+    private static List<Output<?>> eyeLike(ConversionContext c) {
+        Output<?> x = c.input(0);
+        if (c.rank(x) != 2) {
+            throw c.error("EyeLike takes a 2-D input, got rank " + c.rank(x));
+        }
+        DataType type = c.node().attribute("dtype").map(a -> DataType.fromOnnxCode((int) a.asInt())
+                .orElseThrow(() -> c.error("dtype " + a.asInt() + " is not an element type"))).orElse(c.typeOf(x));
+        Output<?> rows = op(c, "ExpandDims", Tf.iota(c, Tf.dim(c, x, 0)), c.scalar(1, DataType.INT32));
+        Output<?> cols = op(c, "ExpandDims", Tf.iota(c, Tf.dim(c, x, 1)), c.scalar(0, DataType.INT32));
+        Output<?> diagonal = op(c, "Equal", op(c, "Sub", cols, rows), c.scalar(c.node().intAttribute("k", 0), DataType.INT64));
+        return List.of(Tf.cast(c, diagonal, type));
+    }
+
+    /**
+     * GatherND: TensorFlow's GatherNd, with the leading {@code batch_dims} axes of data and indices
+     * paired by prefixing every index tuple with its own batch coordinates.
+     */
+    private static List<Output<?>> gatherNd(ConversionContext c) {
+        Output<?> data = c.input(0);
+        Output<?> indices = Tf.cast(c, c.input(1), DataType.INT64);
+        int batchDims = (int) c.node().intAttribute("batch_dims", 0);
+        int indexRank = c.rank(indices);
+        Output<?> dataShape = Tf.shape(c, data);
+        // Negative indices count from the end of the axis they index.
+        long tuple = indices.shape().get(indexRank - 1);
+        if (tuple < 0) {
+            throw c.error("the last axis of indices (the index tuple) must have a static length");
+        }
+        Output<?> bounds = Tf.slice1d(c, dataShape, batchDims, batchDims + tuple);
+        indices = Tf.wrapNegative(c, indices, bounds);
+        if (batchDims > 0) {
+            Output<?> indexShape = Tf.shape(c, indices);
+            Output<?> leading = Tf.slice1d(c, indexShape, 0, (long) indexRank - 1);
+            List<Output<?>> columns = new ArrayList<>();
+            for (int b = 0; b < batchDims; b++) {
+                // Batch axis b's coordinate at every index position: iota shaped to broadcast along axis b only.
+                long[] shape = new long[indexRank - 1];
+                java.util.Arrays.fill(shape, 1);
+                shape[b] = -1;
+                Output<?> coordinate = op(c, "Reshape", Tf.iota(c, Tf.dim(c, indices, b)), c.longs(shape));
+                columns.add(op(c, "ExpandDims", op(c, "BroadcastTo", coordinate, leading), c.scalar(-1, DataType.INT32)));
+            }
+            columns.add(indices);
+            indices = builder(c, "ConcatV2").addInputList(columns.toArray(new Output<?>[0]))
+                    .addInput(c.scalar(-1, DataType.INT32)).build().output(0);
+        }
+        return List.of(op(c, "GatherNd", data, indices));
+    }
+
+    /** The slices along {@code axis} (or elements of the flattened input) where the condition holds. */
+    private static List<Output<?>> compress(ConversionContext c) {
+        Output<?> x = c.input(0);
+        Output<?> kept = op(c, "Reshape", op(c, "Where", Tf.cast(c, c.input(1), DataType.BOOL)), c.longs(-1));
+        var axisAttribute = c.node().attribute("axis");
+        if (axisAttribute.isEmpty()) {
+            return List.of(op(c, "GatherV2", Tf.reshape(c, x, c.longs(-1)), kept, c.scalar(0, DataType.INT32)));
+        }
+        int axis = Tf.axis(axisAttribute.get().asInt(), c.rank(x));
+        return List.of(op(c, "GatherV2", x, kept, c.scalar(axis, DataType.INT32)));
+    }
+
+    /**
+     * ONNX's definition as a reshape, transpose and reshape of NCHW: DCR takes the depth as
+     * {@code [block, block, C']}, CRD as {@code [C', block, block]}.
+     */
+    private static List<Output<?>> depthToSpace(ConversionContext c) {
+        Output<?> x = c.input(0);
+        requireRank4(c, x);
+        long b = c.node().intAttribute("blocksize", 0);
+        boolean crd = c.node().attribute("mode").map(dev.rsr.ir.Attribute::asString).orElse("DCR").equals("CRD");
+        Output<?> n = axis(c, x, 0), channels = axis(c, x, 1), h = axis(c, x, 2), w = axis(c, x, 3);
+        Output<?> depth = op(c, "FloorDiv", channels, c.longs(b * b));
+        Output<?> blocks = crd ? Tf.concat(c, List.of(n, depth, c.longs(b, b), h, w)) : Tf.concat(c, List.of(n, c.longs(b, b), depth, h, w));
+        Output<?> moved = crd ? Tf.transpose(c, Tf.reshape(c, x, blocks), 0, 1, 4, 2, 5, 3)
+                : Tf.transpose(c, Tf.reshape(c, x, blocks), 0, 3, 4, 1, 5, 2);
+        return List.of(Tf.reshape(c, moved, Tf.concat(c, List.of(n, depth, op(c, "Mul", h, c.longs(b)), op(c, "Mul", w, c.longs(b))))));
+    }
+
+    /** The inverse of DepthToSpace in DCR mode, as ONNX defines it. */
+    private static List<Output<?>> spaceToDepth(ConversionContext c) {
+        Output<?> x = c.input(0);
+        requireRank4(c, x);
+        long b = c.node().intAttribute("blocksize", 0);
+        Output<?> n = axis(c, x, 0), channels = axis(c, x, 1);
+        Output<?> h = op(c, "FloorDiv", axis(c, x, 2), c.longs(b)), w = op(c, "FloorDiv", axis(c, x, 3), c.longs(b));
+        Output<?> blocks = Tf.reshape(c, x, Tf.concat(c, List.of(n, channels, h, c.longs(b), w, c.longs(b))));
+        Output<?> moved = Tf.transpose(c, blocks, 0, 3, 5, 1, 2, 4);
+        return List.of(Tf.reshape(c, moved, Tf.concat(c, List.of(n, op(c, "Mul", channels, c.longs(b * b)), h, w))));
+    }
+
+    /** The length of axis {@code a} as a one-element vector, for building shapes. */
+    private static Output<?> axis(ConversionContext c, Output<?> x, int a) {
+        return Tf.slice1d(c, Tf.shape(c, x), a, (long) a + 1);
+    }
+
+    private static void requireRank4(ConversionContext c, Output<?> x) {
+        if (c.rank(x) != 4) {
+            throw c.error("takes a rank-4 NCHW input, got rank " + c.rank(x));
+        }
+        if (c.node().intAttribute("blocksize", 0) < 1) {
+            throw c.error("blocksize must be at least 1");
+        }
+    }
+}
