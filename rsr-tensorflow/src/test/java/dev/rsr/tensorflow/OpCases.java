@@ -363,6 +363,11 @@ final class OpCases {
             c.add(new OpCase(window + " symmetric", window, 17, List.of(Attribute.of("periodic", 0L)),
                     List.of(constant(TensorData.ofLongs(new long[0], 9))), F, false));
         }
+        c.add(new OpCase("RotaryEmbedding 4-D halves", "RotaryEmbedding", 23, List.of(),
+                List.of(param(randn(262, 2, 2, 3, 4)), param(randn(263, 2, 3, 2)), param(randn(264, 2, 3, 2))), F, true));
+        c.add(new OpCase("RotaryEmbedding 3-D interleaved, positions, partial", "RotaryEmbedding", 23, List.of(Attribute.of("num_heads", 2L),
+                Attribute.of("interleaved", 1L), Attribute.of("rotary_embedding_dim", 4L)), List.of(param(randn(265, 2, 3, 12)),
+                param(randn(266, 5, 2)), param(randn(267, 5, 2)), constant(TensorData.ofLongs(new long[] {2, 3}, 0, 1, 2, 4, 3, 0))), F, true));
         c.add(new OpCase("EyeLike k 1", "EyeLike", 17, List.of(Attribute.of("k", 1L)), List.of(param(randn(259, 3, 4))), F, false));
     }
 

@@ -30,7 +30,75 @@ public final class AttentionOps implements OpConverterProvider {
 
     @Override
     public Map<String, OpConverter> converters() {
-        return Map.of("Attention", AttentionOps::attention);
+        return Map.of("Attention", AttentionOps::attention, "RotaryEmbedding", AttentionOps::rotaryEmbedding);
+    }
+
+    /**
+     * RotaryEmbedding (opset 23), as ONNX's reference computes it: on {@code [batch, seq, heads,
+     * head]}, the first {@code rotary_embedding_dim} channels (all by default) rotated in pairs,
+     * halves or interleaved, by the cached angles of each position; the rest passed through.
+     */
+    private static List<Output<?>> rotaryEmbedding(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        Output<?> shape = Tf.shape(c, x);
+        Output<?> heads;
+        if (rank == 4) {
+            heads = Tf.transpose(c, x, 0, 2, 1, 3);
+        } else if (rank == 3) {
+            long count = c.node().intAttribute("num_heads", 0);
+            if (count < 1) {
+                throw c.error("a 3-D input needs num_heads >= 1");
+            }
+            heads = Tf.reshape(c, x, Tf.concat(c, List.of(Tf.slice1d(c, shape, 0, 2L), c.longs(count, -1))));
+        } else {
+            throw c.error("the input must be 3-D [batch, seq, hidden] or 4-D [batch, heads, seq, head], got rank " + rank);
+        }
+        long head = heads.shape().get(3);
+        long rotated = c.node().intAttribute("rotary_embedding_dim", 0);
+        if (rotated == 0) {
+            rotated = head;
+        }
+        if (head < 0 || rotated % 2 != 0 || rotated > head) {
+            throw c.error("rotary_embedding_dim " + rotated + " must be even and at most the head size " + head + " (known while compiling)");
+        }
+        Output<?> cos = c.input(1), sin = c.input(2);
+        if (c.hasInput(3)) {
+            Output<?> positions = Tf.cast(c, c.input(3), DataType.INT64);
+            cos = op(c, "GatherV2", cos, positions, c.scalar(0, DataType.INT32));
+            sin = op(c, "GatherV2", sin, positions, c.scalar(0, DataType.INT32));
+        }
+        cos = op(c, "ExpandDims", cos, c.scalar(2, DataType.INT32));
+        sin = op(c, "ExpandDims", sin, c.scalar(2, DataType.INT32));
+        long half = rotated / 2;
+        boolean interleaved = c.node().intAttribute("interleaved", 0) != 0;
+        Output<?> first, second;
+        if (interleaved) {
+            first = builder(c, "StridedSlice", heads, c.int32s(0, 0, 0, 0), c.int32s(0, 0, 0, (int) rotated), c.int32s(1, 1, 1, 2))
+                    .setAttr("begin_mask", 7L).setAttr("end_mask", 7L).build().output(0);
+            second = builder(c, "StridedSlice", heads, c.int32s(0, 0, 0, 1), c.int32s(0, 0, 0, (int) rotated), c.int32s(1, 1, 1, 2))
+                    .setAttr("begin_mask", 7L).setAttr("end_mask", 7L).build().output(0);
+        } else {
+            first = lastAxis(c, heads, 0, half);
+            second = lastAxis(c, heads, half, rotated);
+        }
+        Output<?> real = op(c, "Sub", op(c, "Mul", cos, first), op(c, "Mul", sin, second));
+        Output<?> imaginary = op(c, "AddV2", op(c, "Mul", sin, first), op(c, "Mul", cos, second));
+        Output<?> turned;
+        if (interleaved) {
+            // [.., half, 2] flattened puts real and imaginary parts back at even and odd places.
+            Output<?> pairs = builder(c, "Pack").addInputList(new Output<?>[] {real, imaginary}).setAttr("axis", -1L).build().output(0);
+            turned = Tf.reshape(c, pairs, Tf.concat(c, List.of(Tf.slice1d(c, Tf.shape(c, real), 0, 3L), c.longs(rotated))));
+        } else {
+            turned = Tf.concat(c, List.of(real, imaginary), 3);
+        }
+        Output<?> y = rotated == head ? turned : Tf.concat(c, List.of(turned, lastAxis(c, heads, rotated, head)), 3);
+        return List.of(rank == 4 ? Tf.transpose(c, y, 0, 2, 1, 3) : Tf.reshape(c, y, shape));
+    }
+
+    /** {@code x[..., from:to]} of a 4-D tensor, int32 bounds for TensorFlow's gradient. */
+    private static Output<?> lastAxis(ConversionContext c, Output<?> x, long from, long to) {
+        return op(c, "Slice", x, c.int32s(0, 0, 0, from), c.int32s(-1, -1, -1, to - from));
     }
 
     private static List<Output<?>> attention(ConversionContext c) {

@@ -89,10 +89,15 @@ final class Tf {
 
     /** Tensors joined along their first axis. */
     static Output<?> concat(ConversionContext c, java.util.List<Output<?>> parts) {
+        return concat(c, parts, 0);
+    }
+
+    /** Tensors joined along {@code axis}. */
+    static Output<?> concat(ConversionContext c, java.util.List<Output<?>> parts, int axis) {
         if (parts.size() == 1) {
             return parts.get(0);
         }
-        return builder(c, "ConcatV2").addInputList(parts.toArray(new Output<?>[0])).addInput(c.scalar(0, DataType.INT32)).build().output(0);
+        return builder(c, "ConcatV2").addInputList(parts.toArray(new Output<?>[0])).addInput(c.scalar(axis, DataType.INT32)).build().output(0);
     }
 
     /**
