@@ -368,6 +368,8 @@ final class OpCases {
         c.add(new OpCase("RotaryEmbedding 3-D interleaved, positions, partial", "RotaryEmbedding", 23, List.of(Attribute.of("num_heads", 2L),
                 Attribute.of("interleaved", 1L), Attribute.of("rotary_embedding_dim", 4L)), List.of(param(randn(265, 2, 3, 12)),
                 param(randn(266, 5, 2)), param(randn(267, 5, 2)), constant(TensorData.ofLongs(new long[] {2, 3}, 0, 1, 2, 4, 3, 0))), F, true));
+        c.add(new OpCase("CenterCropPad crop and pad, axes", "CenterCropPad", 18, List.of(Attribute.ofInts("axes", 1, -1)),
+                List.of(param(randn(268, 2, 5, 3)), constant(TensorData.ofLongs(new long[] {2}, 2, 6))), F, true));
         c.add(new OpCase("EyeLike k 1", "EyeLike", 17, List.of(Attribute.of("k", 1L)), List.of(param(randn(259, 3, 4))), F, false));
     }
 

@@ -35,6 +35,7 @@ public final class ArrayOps implements OpConverterProvider {
         m.put("Compress", ArrayOps::compress);
         m.put("DepthToSpace", ArrayOps::depthToSpace);
         m.put("SpaceToDepth", ArrayOps::spaceToDepth);
+        m.put("CenterCropPad", ArrayOps::centerCropPad);
         m.put("ReverseSequence", c -> List.of(builder(c, "ReverseSequence", c.input(0), Tf.cast(c, c.input(1), DataType.INT64))
                 .setAttr("seq_dim", c.node().intAttribute("time_axis", 0))
                 .setAttr("batch_dim", c.node().intAttribute("batch_axis", 1)).build().output(0)));
@@ -101,6 +102,28 @@ public final class ArrayOps implements OpConverterProvider {
         }
         int axis = Tf.axis(axisAttribute.get().asInt(), c.rank(x));
         return List.of(op(c, "GatherV2", x, kept, c.scalar(axis, DataType.INT32)));
+    }
+
+    /**
+     * CenterCropPad: each listed axis (all by default) cropped or zero-padded to its target length
+     * about its centre, the odd element going to the end.
+     */
+    private static List<Output<?>> centerCropPad(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        Output<?> size = Tf.cast(c, Tf.shape(c, x), DataType.INT32);
+        Output<?> axes = c.longs(c.node().attribute("axes").map(dev.rsr.ir.Attribute::asInts).orElse(Tf.range(0, rank)));
+        Output<?> target = Tf.atAxes(c, size, axes, c.input(1), rank);
+        Output<?> excess = op(c, "Sub", size, target);
+        Output<?> zero = c.scalar(0, DataType.INT32), two = c.scalar(2, DataType.INT32);
+        // Crop what is too long from its middle, then pad what is too short on both sides.
+        Output<?> begin = op(c, "FloorDiv", op(c, "Maximum", excess, zero), two);
+        Output<?> cropped = op(c, "Slice", x, begin, op(c, "Minimum", size, target));
+        Output<?> missing = op(c, "Maximum", op(c, "Neg", excess), zero);
+        Output<?> before = op(c, "FloorDiv", missing, two);
+        Output<?> paddings = builder(c, "Pack").addInputList(new Output<?>[] {before, op(c, "Sub", missing, before)}).setAttr("axis", 1L)
+                .build().output(0);
+        return List.of(op(c, "Pad", cropped, paddings));
     }
 
     /**
