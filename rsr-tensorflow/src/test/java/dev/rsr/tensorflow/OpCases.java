@@ -187,6 +187,7 @@ final class OpCases {
                 param(randn(206, 1, 2, 6))));
         mathOps(c);
         attentionOps(c);
+        resizeOps(c);
         return c;
     }
 
@@ -406,5 +407,58 @@ final class OpCases {
         c.add(new OpCase("Attention nonpad_kv_seqlen, causal", "Attention", 24, List.of(Attribute.of("is_causal", 1L)),
                 Arrays.asList(param(randn(251, 2, 2, 2, 4)), param(randn(252, 2, 1, 5, 4)), param(randn(253, 2, 1, 5, 3)), null, null, null,
                 constant(TensorData.vectorOfLongs(5, 3))), F, true));
+    }
+
+    /** The converters of {@link dev.rsr.tensorflow.ops.ResizeOps}: Resize's modes and coordinate transformations, and Upsample. */
+    private static void resizeOps(List<OpCase> c) {
+        c.add(resize("Resize nearest upsample scales", List.of(), param(randn(260, 1, 2, 3, 4)), null,
+                constant(TensorData.ofFloats(new long[] {4}, 1f, 1f, 2f, 1.5f))));
+        c.add(resize("Resize nearest downsample, round_prefer_ceil asymmetric", List.of(Attribute.of("coordinate_transformation_mode", "asymmetric"),
+                Attribute.of("nearest_mode", "round_prefer_ceil")), param(randn(261, 1, 1, 5, 7)), null,
+                constant(TensorData.ofFloats(new long[] {4}, 1f, 1f, 0.6f, 0.5f))));
+        c.add(resize("Resize nearest axes [-1, 2] floor align_corners sizes", List.of(Attribute.ofInts("axes", -1, 2),
+                Attribute.of("coordinate_transformation_mode", "align_corners"), Attribute.of("nearest_mode", "floor")),
+                param(randn(262, 2, 1, 3, 4)), null, null, constant(TensorData.vectorOfLongs(7, 5))));
+        c.add(resize("Resize linear half_pixel downsample sizes", List.of(Attribute.of("mode", "linear")), param(randn(263, 1, 2, 4, 6)),
+                null, null, constant(TensorData.vectorOfLongs(1, 2, 3, 4))));
+        c.add(resize("Resize linear pytorch_half_pixel upsample 3-D", List.of(Attribute.of("mode", "linear"),
+                Attribute.of("coordinate_transformation_mode", "pytorch_half_pixel")), param(randn(264, 2, 3, 4)), null,
+                constant(TensorData.ofFloats(new long[] {3}, 1f, 1f, 2.5f))));
+        c.add(resize("Resize cubic half_pixel upsample", List.of(Attribute.of("mode", "cubic")), param(randn(265, 1, 1, 3, 4)), null,
+                constant(TensorData.ofFloats(new long[] {4}, 1f, 1f, 2f, 1.5f))));
+        c.add(resize("Resize cubic align_corners sizes", List.of(Attribute.of("mode", "cubic"),
+                Attribute.of("coordinate_transformation_mode", "align_corners")), param(randn(266, 1, 2, 4, 5)), null, null,
+                constant(TensorData.vectorOfLongs(1, 2, 7, 3))));
+        c.add(resize("Resize cubic A=-0.5 exclude_outside downsample", List.of(Attribute.of("mode", "cubic"),
+                Attribute.of("cubic_coeff_a", -0.5f), Attribute.of("exclude_outside", 1L)), param(randn(267, 1, 1, 6, 8)), null,
+                constant(TensorData.ofFloats(new long[] {4}, 1f, 1f, 0.5f, 0.75f))));
+        c.add(resize("Resize linear antialias downsample sizes", List.of(Attribute.of("mode", "linear"), Attribute.of("antialias", 1L)),
+                param(randn(268, 1, 2, 7, 9)), null, null, constant(TensorData.vectorOfLongs(1, 2, 3, 4))));
+        c.add(resize("Resize cubic antialias downsample", List.of(Attribute.of("mode", "cubic"), Attribute.of("antialias", 1L)),
+                param(randn(269, 1, 1, 8, 8)), null, constant(TensorData.ofFloats(new long[] {4}, 1f, 1f, 0.5f, 0.6f))));
+        c.add(resize("Resize linear tf_crop_and_resize with extrapolation", List.of(Attribute.of("mode", "linear"),
+                Attribute.of("coordinate_transformation_mode", "tf_crop_and_resize"), Attribute.of("extrapolation_value", 2f),
+                Attribute.ofInts("axes", 2, 3)), param(randn(270, 1, 2, 4, 4)),
+                constant(TensorData.ofFloats(new long[] {4}, 0.2f, -0.3f, 1.1f, 0.8f)), null, constant(TensorData.vectorOfLongs(3, 5))));
+        c.add(resize("Resize linear half_pixel_symmetric downsample", List.of(Attribute.of("mode", "linear"),
+                Attribute.of("coordinate_transformation_mode", "half_pixel_symmetric")), param(randn(271, 1, 1, 5, 7)), null,
+                constant(TensorData.ofFloats(new long[] {4}, 1f, 1f, 0.7f, 0.45f))));
+        c.add(new OpCase("Resize nearest not_larger on int32", "Resize", 19, List.of(Attribute.ofInts("axes", 2, 3),
+                Attribute.of("keep_aspect_ratio_policy", "not_larger")), Arrays.asList(constant(TensorData.ofInts(new long[] {1, 1, 2, 3},
+                1, 2, 3, 4, 5, 6)), null, null, constant(TensorData.vectorOfLongs(5, 4))), List.of(DataType.INT32), false));
+        c.add(new OpCase("Resize opset 11 linear, empty roi and scales", "Resize", 11, List.of(Attribute.of("mode", "linear")),
+                List.of(param(randn(272, 1, 1, 3, 5)), constant(TensorData.ofFloats(new long[] {0})), constant(TensorData.ofFloats(new long[] {0})),
+                constant(TensorData.vectorOfLongs(1, 1, 5, 3))), F, true));
+        c.add(new OpCase("Resize opset 10 nearest", "Resize", 10, List.of(), List.of(param(randn(273, 1, 1, 2, 3)),
+                constant(TensorData.ofFloats(new long[] {4}, 1f, 1f, 2f, 3f))), F, true));
+        c.add(new OpCase("Upsample linear", "Upsample", 9, List.of(Attribute.of("mode", "linear")), List.of(param(randn(274, 1, 1, 2, 3)),
+                constant(TensorData.ofFloats(new long[] {4}, 1f, 1f, 2f, 2f))), F, true));
+    }
+
+    private static OpCase resize(String label, List<Attribute> attributes, OpCase.Input data, OpCase.Input roi, OpCase.Input scales,
+                                 OpCase.Input... sizes) {
+        List<OpCase.Input> inputs = new ArrayList<>(Arrays.asList(data, roi, scales));
+        inputs.addAll(Arrays.asList(sizes));
+        return new OpCase(label, "Resize", 19, attributes, inputs, F, true);
     }
 }
