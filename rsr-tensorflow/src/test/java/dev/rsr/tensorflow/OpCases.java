@@ -260,6 +260,7 @@ final class OpCases {
         }
         indexOps(c);
         lossOps(c);
+        recurrentOps(c);
         arrayAndNormalizationOps(c);
         c.add(new OpCase("ReduceLogSum axes attribute", "ReduceLogSum", 17, List.of(Attribute.ofInts("axes", 1)),
                 List.of(param(uniform(168, 0.5f, 1.5f, 2, 3, 4))), F, true));
@@ -460,5 +461,51 @@ final class OpCases {
         List<OpCase.Input> inputs = new ArrayList<>(Arrays.asList(data, roi, scales));
         inputs.addAll(Arrays.asList(sizes));
         return new OpCase(label, "Resize", 19, attributes, inputs, F, true);
+    }
+
+    /**
+     * The converters of {@link dev.rsr.tensorflow.ops.RecurrentOps}, on 3 steps, a batch of 2,
+     * 3 inputs and 2 hidden units. Inputs are X, W, R, B, sequence_lens, initial_h (then for LSTM
+     * initial_c and P); layout 1 is left to the conformance suite, since ONNX Runtime refuses it.
+     */
+    private static void recurrentOps(List<OpCase> c) {
+        List<DataType> yAndState = List.of(DataType.FLOAT, DataType.FLOAT);
+        List<DataType> yAndStates = List.of(DataType.FLOAT, DataType.FLOAT, DataType.FLOAT);
+        Attribute hidden = Attribute.of("hidden_size", 2L);
+        Attribute bidirectional = Attribute.of("direction", "bidirectional");
+        Attribute reverse = Attribute.of("direction", "reverse");
+        OpCase.Input lengths = constant(TensorData.ofInts(new long[] {2}, 3, 1));
+        OpCase.Input x = param(randn(300, 3, 2, 3));
+
+        c.add(new OpCase("RNN forward, bias, initial_h", "RNN", 14, List.of(hidden), Arrays.asList(x, param(randn(301, 1, 2, 3)),
+                param(randn(302, 1, 2, 2)), param(randn(303, 1, 4)), null, param(randn(304, 1, 2, 2))), yAndState, true));
+        c.add(new OpCase("RNN bidirectional, sequence_lens, ThresholdedRelu and Softsign", "RNN", 14, List.of(hidden, bidirectional,
+                Attribute.ofStrings("activations", List.of("ThresholdedRelu", "Softsign")), Attribute.ofFloats("activation_alpha", 0.3f, 0f)),
+                Arrays.asList(x, param(randn(305, 2, 2, 3)), param(randn(306, 2, 2, 2)), null, lengths), yAndState, true));
+        c.add(new OpCase("RNN reverse, opset 7", "RNN", 7, List.of(hidden, reverse), Arrays.asList(x, param(randn(307, 1, 2, 3)),
+                param(randn(308, 1, 2, 2)), param(randn(309, 1, 4))), yAndState, true));
+
+        c.add(new OpCase("GRU forward, bias, initial_h", "GRU", 14, List.of(hidden), Arrays.asList(x, param(randn(310, 1, 6, 3)),
+                param(randn(311, 1, 6, 2)), param(randn(312, 1, 12)), null, param(randn(313, 1, 2, 2))), yAndState, true));
+        c.add(new OpCase("GRU reverse, linear_before_reset, sequence_lens", "GRU", 14, List.of(hidden, reverse,
+                Attribute.of("linear_before_reset", 1L)), Arrays.asList(x, param(randn(314, 1, 6, 3)), param(randn(315, 1, 6, 2)),
+                param(randn(316, 1, 12)), lengths, param(randn(317, 1, 2, 2))), yAndState, true));
+        c.add(new OpCase("GRU bidirectional, LeakyRelu, Softplus, Elu, Affine, clip", "GRU", 22, List.of(hidden, bidirectional,
+                Attribute.ofStrings("activations", List.of("LeakyRelu", "Softplus", "Elu", "Affine")),
+                Attribute.ofFloats("activation_alpha", 0.1f, 0.7f, 0.9f), Attribute.ofFloats("activation_beta", 0.2f),
+                Attribute.of("clip", 1.5f)), Arrays.asList(x, param(randn(318, 2, 6, 3)), param(randn(319, 2, 6, 2)),
+                param(randn(320, 2, 12))), yAndState, true));
+
+        c.add(new OpCase("LSTM forward, bias, initial states, peepholes", "LSTM", 14, List.of(hidden), Arrays.asList(x,
+                param(randn(321, 1, 8, 3)), param(randn(322, 1, 8, 2)), param(randn(323, 1, 16)), null, param(randn(324, 1, 2, 2)),
+                param(randn(325, 1, 2, 2)), param(randn(326, 1, 6))), yAndStates, true));
+        c.add(new OpCase("LSTM bidirectional, sequence_lens, peepholes", "LSTM", 14, List.of(hidden, bidirectional), Arrays.asList(x,
+                param(randn(327, 2, 8, 3)), param(randn(328, 2, 8, 2)), param(randn(329, 2, 16)), lengths, param(randn(330, 2, 2, 2)),
+                param(randn(331, 2, 2, 2)), param(randn(332, 2, 6))), yAndStates, true));
+        c.add(new OpCase("LSTM reverse, input_forget, clip, HardSigmoid and ScaledTanh", "LSTM", 14, List.of(hidden, reverse,
+                Attribute.of("input_forget", 1L), Attribute.of("clip", 0.8f),
+                Attribute.ofStrings("activations", List.of("HardSigmoid", "ScaledTanh", "Tanh")),
+                Attribute.ofFloats("activation_alpha", 0.3f, 1.2f), Attribute.ofFloats("activation_beta", 0.4f, 0.9f)),
+                Arrays.asList(x, param(randn(333, 1, 8, 3)), param(randn(334, 1, 8, 2)), param(randn(335, 1, 16))), yAndStates, true));
     }
 }
