@@ -22,6 +22,7 @@ final class OpCases {
 
     static List<OpCase> all() {
         List<OpCase> c = new ArrayList<>();
+        convPoolOps(c);
         // Binary arithmetic with broadcasting.
         for (String op : List.of("Add", "Sub", "Mul")) {
             c.add(diff(op + " same shape", op, param(randn(1, 2, 3)), param(randn(2, 2, 3))));
@@ -507,5 +508,61 @@ final class OpCases {
                 Attribute.ofStrings("activations", List.of("HardSigmoid", "ScaledTanh", "Tanh")),
                 Attribute.ofFloats("activation_alpha", 0.3f, 1.2f), Attribute.ofFloats("activation_beta", 0.4f, 0.9f)),
                 Arrays.asList(x, param(randn(333, 1, 8, 3)), param(randn(334, 1, 8, 2)), param(randn(335, 1, 16))), yAndStates, true));
+    }
+
+    /** 3-D convolution and pooling, ceil_mode, dilated pooling, SAME_LOWER and MaxPool's Indices. */
+    private static void convPoolOps(List<OpCase> c) {
+        c.add(diff("Conv 3-D pads strides bias", "Conv", List.of(Attribute.ofInts("pads", 1, 0, 1, 0, 1, 1), Attribute.ofInts("strides", 2, 1, 2)),
+                param(randn(600, 2, 3, 5, 4, 5)), param(randn(601, 4, 3, 3, 2, 2)), param(randn(602, 4))));
+        c.add(diff("Conv 3-D grouped dilated pads", "Conv", List.of(Attribute.of("group", 2L), Attribute.ofInts("dilations", 2, 1, 2),
+                Attribute.ofInts("pads", 1, 1, 0, 0, 1, 1)), param(randn(603, 1, 4, 5, 4, 6)), param(randn(604, 4, 2, 2, 2, 2))));
+        c.add(diff("Conv 3-D dilated strided", "Conv", List.of(Attribute.ofInts("dilations", 1, 2, 2), Attribute.ofInts("strides", 2, 2, 1)),
+                param(randn(605, 1, 2, 5, 7, 6)), param(randn(606, 2, 2, 2, 2, 3))));
+        c.add(diff("Conv 3-D SAME_LOWER", "Conv", List.of(Attribute.of("auto_pad", "SAME_LOWER"), Attribute.ofInts("strides", 1, 2, 2)),
+                param(randn(607, 1, 2, 3, 5, 4)), param(randn(608, 2, 2, 2, 4, 3))));
+        c.add(diff("Conv dilated strided", "Conv", List.of(Attribute.ofInts("dilations", 2, 2), Attribute.ofInts("strides", 2, 3),
+                Attribute.ofInts("pads", 1, 0, 0, 1)), param(randn(609, 1, 2, 9, 10)), param(randn(610, 3, 2, 3, 2))));
+        c.add(diff("Conv SAME_LOWER strides", "Conv", List.of(Attribute.of("auto_pad", "SAME_LOWER"), Attribute.ofInts("strides", 2, 2)),
+                param(randn(611, 1, 2, 6, 5)), param(randn(612, 2, 2, 4, 3))));
+        c.add(diff("ConvTranspose 3-D strides pads bias", "ConvTranspose", List.of(Attribute.ofInts("strides", 2, 1, 2),
+                Attribute.ofInts("pads", 1, 0, 0, 0, 1, 1)), param(randn(613, 1, 2, 3, 2, 3)), param(randn(614, 2, 3, 3, 2, 2)), param(randn(615, 3))));
+        c.add(diff("MaxPool 3-D pads strides", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 3, 2, 3), Attribute.ofInts("pads", 1, 0, 1, 1, 1, 0),
+                Attribute.ofInts("strides", 2, 1, 2)), param(randn(616, 2, 2, 5, 4, 6))));
+        c.add(diff("AveragePool 3-D pads excluded", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 2, 3, 2),
+                Attribute.ofInts("pads", 1, 1, 0, 0, 1, 1)), param(randn(617, 1, 2, 4, 5, 4))));
+        c.add(diff("AveragePool 3-D pads included strides", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 3, 3, 2),
+                Attribute.ofInts("pads", 1, 1, 1, 1, 1, 1), Attribute.ofInts("strides", 2, 2, 1), Attribute.of("count_include_pad", 1L)),
+                param(randn(618, 1, 2, 5, 4, 3))));
+        // Length 5, pads 1 and 1, kernel 2, stride 2: ceil_mode's fourth window would start in the end padding, so it is dropped.
+        c.add(diff("MaxPool ceil_mode", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 3, 2), Attribute.ofInts("strides", 2, 2),
+                Attribute.ofInts("pads", 0, 1, 0, 1), Attribute.of("ceil_mode", 1L)), param(randn(619, 1, 2, 6, 5))));
+        c.add(diff("AveragePool ceil_mode pads excluded", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 3, 2),
+                Attribute.ofInts("strides", 2, 2), Attribute.ofInts("pads", 0, 1, 0, 1), Attribute.of("ceil_mode", 1L)), param(randn(620, 1, 2, 6, 5))));
+        c.add(diff("AveragePool ceil_mode pads included", "AveragePool", List.of(Attribute.ofInts("kernel_shape", 3, 2),
+                Attribute.ofInts("strides", 2, 2), Attribute.ofInts("pads", 1, 1, 0, 1), Attribute.of("ceil_mode", 1L),
+                Attribute.of("count_include_pad", 1L)), param(randn(621, 1, 2, 6, 5))));
+        c.add(diff("MaxPool dilated pads strides ceil_mode", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 2, 3),
+                Attribute.ofInts("dilations", 2, 2), Attribute.ofInts("strides", 2, 1), Attribute.ofInts("pads", 1, 1, 0, 1),
+                Attribute.of("ceil_mode", 1L)), param(randn(622, 2, 2, 7, 6))));
+        c.add(diff("MaxPool 3-D dilated", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 2, 2, 2), Attribute.ofInts("dilations", 2, 1, 2)),
+                param(randn(623, 1, 2, 4, 4, 5))));
+        // AveragePool takes dilations from opset 19.
+        c.add(new OpCase("AveragePool dilated pads excluded", "AveragePool", 19, List.of(Attribute.ofInts("kernel_shape", 2, 2),
+                Attribute.ofInts("dilations", 2, 3), Attribute.ofInts("pads", 1, 1, 1, 0)), List.of(param(randn(624, 1, 2, 6, 7))), F, true));
+        c.add(new OpCase("AveragePool 3-D dilated pads included ceil_mode", "AveragePool", 19, List.of(Attribute.ofInts("kernel_shape", 2, 2, 2),
+                Attribute.ofInts("dilations", 2, 2, 1), Attribute.ofInts("strides", 2, 1, 2), Attribute.ofInts("pads", 1, 0, 1, 0, 1, 1),
+                Attribute.of("count_include_pad", 1L), Attribute.of("ceil_mode", 1L)), List.of(param(randn(625, 1, 2, 6, 5, 6))), F, true));
+        c.add(diff("MaxPool SAME_LOWER strides", "MaxPool", List.of(Attribute.of("auto_pad", "SAME_LOWER"), Attribute.ofInts("kernel_shape", 3, 2),
+                Attribute.ofInts("strides", 2, 2)), param(randn(626, 1, 2, 6, 5))));
+        c.add(diff("AveragePool SAME_LOWER", "AveragePool", List.of(Attribute.of("auto_pad", "SAME_LOWER"), Attribute.ofInts("kernel_shape", 2, 3)),
+                param(randn(627, 1, 2, 4, 5))));
+        // The Indices output: integers, so compared, not differentiated.
+        List<DataType> withIndices = List.of(DataType.FLOAT, DataType.INT64);
+        c.add(diff("MaxPool Indices pads strides", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("pads", 1, 1, 1, 1),
+                Attribute.ofInts("strides", 2, 2)), param(randn(628, 2, 3, 5, 6))).withOutputs(withIndices, false));
+        c.add(diff("MaxPool Indices column-major dilated", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 2, 2), Attribute.ofInts("dilations", 1, 2),
+                Attribute.of("storage_order", 1L)), param(randn(629, 2, 2, 4, 5))).withOutputs(withIndices, false));
+        c.add(diff("MaxPool 1-D Indices ceil_mode", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 2), Attribute.ofInts("strides", 2),
+                Attribute.of("ceil_mode", 1L)), param(randn(630, 1, 2, 7))).withOutputs(withIndices, false));
     }
 }

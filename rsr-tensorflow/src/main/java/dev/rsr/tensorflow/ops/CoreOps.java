@@ -21,8 +21,8 @@ import org.tensorflow.Output;
 
 /**
  * The built-in ONNX → TensorFlow converters: arithmetic, activations, normalization, shape
- * manipulation, reductions, comparisons, and 1-D and 2-D convolution and pooling (ONNX's NCHW layout is
- * transposed to TensorFlow's NHWC around the op, since TensorFlow's CPU kernels want NHWC).
+ * manipulation, reductions, comparisons, and 1-D to 3-D convolution and pooling (in {@link Convolution},
+ * {@link TransposedConvolution} and {@link Pooling}).
  */
 public final class CoreOps implements OpConverterProvider {
     public static final String NAME = "rsr-core-ops";
@@ -102,11 +102,11 @@ public final class CoreOps implements OpConverterProvider {
         m.put("ReduceL2", reduce(18, (c, x, axes, keep) -> op(c, "Sqrt", Tf.reduce(c, "Sum", op(c, "Square", x), axes, keep))));
         m.put("ReduceLogSum", reduce(18, (c, x, axes, keep) -> op(c, "Log", Tf.reduce(c, "Sum", x, axes, keep))));
         m.put("ReduceLogSumExp", reduce(18, CoreOps::logSumExp));
-        // Convolution and pooling (2-D, NCHW).
-        m.put("Conv", OneDimensional.lifting(CoreOps::conv, 2));
+        // Convolution and pooling (1-D to 3-D, channels-first).
+        m.put("Conv", OneDimensional.lifting(Convolution::conv, 2));
         m.put("ConvTranspose", OneDimensional.lifting(TransposedConvolution::convert, 2));
-        m.put("MaxPool", OneDimensional.lifting(c -> pool(c, true), 1));
-        m.put("AveragePool", OneDimensional.lifting(c -> pool(c, false), 1));
+        m.put("MaxPool", OneDimensional.lifting(c -> Pooling.convert(c, true), 1));
+        m.put("AveragePool", OneDimensional.lifting(c -> Pooling.convert(c, false), 1));
         m.put("GlobalAveragePool", c -> List.of(Tf.reduce(c, "Mean", c.input(0), c.int32s(Tf.range(2, c.rank(c.input(0)))), true)));
         m.put("GlobalMaxPool", c -> List.of(Tf.reduce(c, "Max", c.input(0), c.int32s(Tf.range(2, c.rank(c.input(0)))), true)));
         return Collections.unmodifiableMap(m);
@@ -599,166 +599,5 @@ public final class CoreOps implements OpConverterProvider {
         Output<?> sum = Tf.reduce(c, "Sum", op(c, "Exp", op(c, "Sub", x, max)), axes, keep);
         // The kept maximum, reduced again, takes the shape of the sum whichever keepdims says.
         return op(c, "AddV2", op(c, "Log", sum), Tf.reduce(c, "Max", max, axes, keep));
-    }
-
-    private static long[] ints(ConversionContext c, String name, long[] defaults) {
-        return c.node().attribute(name).map(Attribute::asInts).orElse(defaults);
-    }
-
-    private static void require2d(ConversionContext c, Output<?> x) {
-        if (c.rank(x) != 4) {
-            throw c.error("only 2-D (rank-4 NCHW) inputs are supported by the TensorFlow backend");
-        }
-    }
-
-    /** ONNX pads {@code [top, left, bottom, right]}, or derived from auto_pad; null means TensorFlow's SAME. */
-    private static long[] pads(ConversionContext c) {
-        String autoPad = c.node().attribute("auto_pad").map(Attribute::asString).orElse("NOTSET");
-        return switch (autoPad) {
-            case "NOTSET" -> ints(c, "pads", new long[] {0, 0, 0, 0});
-            case "VALID" -> new long[] {0, 0, 0, 0};
-            case "SAME_UPPER" -> null;
-            default -> throw c.error("auto_pad " + autoPad + " is not supported by the TensorFlow backend");
-        };
-    }
-
-    /** Conv; with groups, each group of input channels convolved by its own filters, the results joined. */
-    private static List<Output<?>> conv(ConversionContext c) {
-        Output<?> x = c.input(0);
-        require2d(c, x);
-        long groups = c.node().intAttribute("group", 1);
-        Output<?> y;
-        if (groups == 1) {
-            y = convolve(c, x, c.input(1));
-        } else {
-            Output<?>[] parts = new Output<?>[(int) groups];
-            var xs = builder(c, "Split", c.scalar(1, DataType.INT32), x).setAttr("num_split", groups).build();
-            var ws = builder(c, "Split", c.scalar(0, DataType.INT32), c.input(1)).setAttr("num_split", groups).build();
-            for (int g = 0; g < groups; g++) {
-                parts[g] = convolve(c, xs.output(g), ws.output(g));
-            }
-            y = builder(c, "ConcatV2").addInputList(parts).addInput(c.scalar(1, DataType.INT32)).build().output(0);
-        }
-        if (c.hasInput(2)) {
-            y = op(c, "AddV2", y, op(c, "Reshape", c.input(2), c.longs(-1, 1, 1)));
-        }
-        return List.of(y);
-    }
-
-    /** One 2-D convolution of NCHW {@code x} by OIHW {@code w}, without bias, NCHW out. */
-    private static Output<?> convolve(ConversionContext c, Output<?> x, Output<?> w) {
-        long[] strides = ints(c, "strides", new long[] {1, 1});
-        long[] dilations = ints(c, "dilations", new long[] {1, 1});
-        long[] pads = pads(c);
-        Output<?> nhwc = Tf.transpose(c, x, 0, 2, 3, 1);
-        if (pads != null && Arrays.stream(pads).anyMatch(p -> p != 0)) {
-            // A Pad op, not Conv2D's EXPLICIT padding: TensorFlow's Conv2D gradient loses explicit paddings.
-            nhwc = op(c, "Pad", nhwc, nhwcPaddings(c, pads));
-        }
-        Output<?> filter = Tf.transpose(c, w, 2, 3, 1, 0);
-        boolean dilated = dilations[0] != 1 || dilations[1] != 1;
-        long[] extra = null;
-        if (dilated) {
-            // TensorFlow's dilated Conv2D gradient crashes in oneDNN; convolve the dilation phases
-            // separately instead (SpaceToBatchND -> Conv2D -> BatchToSpaceND), as tf.nn.convolution does.
-            if (pads == null || strides[0] != 1 || strides[1] != 1) {
-                throw c.error("dilated Conv needs explicit pads and stride 1 in the TensorFlow backend");
-            }
-            org.tensorflow.ndarray.Shape s = nhwc.shape();
-            if (s.isUnknown() || s.get(1) < 0 || s.get(2) < 0) {
-                throw c.error("dilated Conv needs static spatial dimensions in the TensorFlow backend");
-            }
-            extra = new long[] {Math.floorMod(-s.get(1), dilations[0]), Math.floorMod(-s.get(2), dilations[1])};
-            nhwc = op(c, "SpaceToBatchND", nhwc, c.int32s(dilations[0], dilations[1]),
-                    c.constant(TensorData.ofInts(new long[] {2, 2}, 0, (int) extra[0], 0, (int) extra[1])));
-        }
-        var b = builder(c, "Conv2D", nhwc, filter)
-                .setAttr("strides", new long[] {1, strides[0], strides[1], 1})
-                .setAttr("data_format", "NHWC");
-        b.setAttr("padding", pads == null ? "SAME" : "VALID");
-        Output<?> y = b.build().output(0);
-        if (dilated) {
-            y = op(c, "BatchToSpaceND", y, c.int32s(dilations[0], dilations[1]),
-                    c.constant(TensorData.ofInts(new long[] {2, 2}, 0, (int) extra[0], 0, (int) extra[1])));
-        }
-        return Tf.transpose(c, y, 0, 3, 1, 2);
-    }
-
-    private static List<Output<?>> pool(ConversionContext c, boolean max) {
-        Output<?> x = c.input(0);
-        require2d(c, x);
-        if (c.node().outputs().size() > 1 && !c.node().outputs().get(1).isEmpty()) {
-            throw c.error("the Indices output is not supported by the TensorFlow backend");
-        }
-        if (c.node().intAttribute("ceil_mode", 0) != 0) {
-            throw c.error("ceil_mode=1 is not supported by the TensorFlow backend");
-        }
-        long[] dilations = ints(c, "dilations", new long[] {1, 1});
-        if (dilations[0] != 1 || dilations[1] != 1) {
-            throw c.error("dilated pooling is not supported by the TensorFlow backend");
-        }
-        long[] kernel = ints(c, "kernel_shape", null);
-        if (kernel == null) {
-            throw c.error("kernel_shape is required");
-        }
-        long[] strides = ints(c, "strides", new long[] {1, 1});
-        long[] pads = pads(c);
-        Output<?> nhwc = Tf.transpose(c, x, 0, 2, 3, 1);
-        boolean padded = pads != null && Arrays.stream(pads).anyMatch(p -> p != 0);
-        String tfOp = max ? "MaxPool" : "AvgPool";
-        Output<?> y;
-        if (!padded) {
-            y = pool(c, tfOp, nhwc, kernel, strides, pads == null ? "SAME" : "VALID");
-        } else {
-            Output<?> paddings = nhwcPaddings(c, pads);
-            DataType type = c.typeOf(x);
-            if (max) {
-                Output<?> filled = op(c, "PadV2", nhwc, paddings, c.scalar(Double.NEGATIVE_INFINITY, type));
-                y = pool(c, tfOp, filled, kernel, strides, "VALID");
-            } else {
-                Output<?> sums = pool(c, tfOp, op(c, "Pad", nhwc, paddings), kernel, strides, "VALID");
-                if (c.node().intAttribute("count_include_pad", 0) != 0) {
-                    y = sums;
-                } else {
-                    // Average over real elements only: scale by window size / real elements in the window,
-                    // a constant of the spatial shape (computed here: OnesLike has no TensorFlow gradient).
-                    y = op(c, "Mul", sums, c.constant(padCorrection(c, nhwc, kernel, strides, pads)));
-                }
-            }
-        }
-        return List.of(Tf.transpose(c, y, 0, 3, 1, 2));
-    }
-
-    /** {@code [1, OH, OW, 1]}: window size / number of non-padding elements in each output window. */
-    private static TensorData padCorrection(ConversionContext c, Output<?> nhwc, long[] kernel, long[] strides, long[] pads) {
-        org.tensorflow.ndarray.Shape s = nhwc.shape();
-        if (s.isUnknown() || s.get(1) < 0 || s.get(2) < 0) {
-            throw c.error("padded AveragePool without count_include_pad needs static spatial dimensions in the TensorFlow backend");
-        }
-        long h = s.get(1), w = s.get(2);
-        int oh = (int) ((h + pads[0] + pads[2] - kernel[0]) / strides[0] + 1);
-        int ow = (int) ((w + pads[1] + pads[3] - kernel[1]) / strides[1] + 1);
-        float[] factor = new float[oh * ow];
-        for (int i = 0; i < oh; i++) {
-            long top = i * strides[0] - pads[0];
-            long rows = Math.min(top + kernel[0], h) - Math.max(top, 0);
-            for (int j = 0; j < ow; j++) {
-                long left = j * strides[1] - pads[1];
-                long cols = Math.min(left + kernel[1], w) - Math.max(left, 0);
-                factor[i * ow + j] = (float) (kernel[0] * kernel[1]) / (rows * cols);
-            }
-        }
-        return TensorData.ofFloats(new long[] {1, oh, ow, 1}, factor);
-    }
-
-    /** ONNX 2-D pads {@code [top, left, bottom, right]} as an int32 NHWC paddings matrix (int32: see {@link ConversionContext#int32s}). */
-    private static Output<?> nhwcPaddings(ConversionContext c, long[] pads) {
-        return c.constant(TensorData.ofInts(new long[] {4, 2}, 0, 0, (int) pads[0], (int) pads[2], (int) pads[1], (int) pads[3], 0, 0));
-    }
-
-    private static Output<?> pool(ConversionContext c, String tfOp, Output<?> x, long[] kernel, long[] strides, String padding) {
-        return builder(c, tfOp, x).setAttr("ksize", new long[] {1, kernel[0], kernel[1], 1})
-                .setAttr("strides", new long[] {1, strides[0], strides[1], 1})
-                .setAttr("padding", padding).setAttr("data_format", "NHWC").build().output(0);
     }
 }

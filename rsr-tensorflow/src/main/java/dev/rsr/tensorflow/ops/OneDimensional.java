@@ -24,7 +24,7 @@ final class OneDimensional {
     private OneDimensional() {
     }
 
-    /** {@code twoD} for rank-4 inputs, and lifted for rank-3 ones; {@code spatialInputs} leading inputs carry the width. */
+    /** {@code twoD} for rank-4 and higher inputs, and lifted for rank-3 ones; {@code spatialInputs} leading inputs carry the width. */
     static OpConverter lifting(OpConverter twoD, int spatialInputs) {
         return c -> {
             if (c.rank(c.input(0)) != 3) {
