@@ -13,6 +13,7 @@ import dev.rsr.ir.ValueInfo;
 import dev.rsr.onnx.OnnxFormat;
 import dev.rsr.onnx.OrtInferenceBackend;
 import dev.rsr.spi.InferenceBackend;
+import dev.rsr.tensorflow.GradientCheck;
 import dev.rsr.tensorflow.TensorFlowInferenceBackend;
 import dev.rsr.tensorflow.TensorFlowTrainingBackend;
 import java.io.IOException;
@@ -57,8 +58,13 @@ final class Conformance {
      * @param id      the case folder relative to the suite ({@code node/test_abs})
      * @param ops     the op types of its graph, a domain prefixed when not the default one
      * @param detail  why it did not pass, empty when it did
+     * @param gradient the gradient check of a TensorFlow pass ({@link GradientCheck.Status} in lower
+     *                 case), empty when none ran; {@code gradientDetail} says what it found
      */
-    record Verdict(String id, String backend, Outcome outcome, String detail, List<String> ops) {
+    record Verdict(String id, String backend, Outcome outcome, String detail, List<String> ops, String gradient, String gradientDetail) {
+        Verdict(String id, String backend, Outcome outcome, String detail, List<String> ops) {
+            this(id, backend, outcome, detail, ops, "", "");
+        }
     }
 
     private Conformance() {
@@ -87,8 +93,11 @@ final class Conformance {
         }
     }
 
-    /** Runs one case on one backend, in this process. */
-    static Verdict run(Path suite, String id, String backend) {
+    /**
+     * Runs one case on one backend, in this process; with {@code gradients}, a TensorFlow pass also
+     * has its gradient checked against finite differences on the first data set.
+     */
+    static Verdict run(Path suite, String id, String backend, boolean gradients) {
         Path dir = suite.resolve(id);
         List<String> ops = ops(dir.resolve("model.onnx"));
         ModelGraph model;
@@ -138,6 +147,16 @@ final class Conformance {
             }
         } catch (RuntimeException e) {
             return new Verdict(id, backend, Outcome.ERROR, e.toString(), ops);
+        }
+        if (gradients && backend.equals("tensorflow")) {
+            GradientCheck.Verdict g;
+            try {
+                g = GradientCheck.checkAt(model, sets.get(0).inputs());
+            } catch (RuntimeException e) {
+                g = new GradientCheck.Verdict(GradientCheck.Status.NO_GRADIENT, 0, 0, e.toString());
+            }
+            String detail = g.detail().isEmpty() ? g.checked() + " elements agree, " + g.skipped() + " on a kink skipped" : g.detail();
+            return new Verdict(id, backend, Outcome.PASS, "", ops, g.status().name().toLowerCase(java.util.Locale.ROOT), detail);
         }
         return new Verdict(id, backend, Outcome.PASS, "", ops);
     }
@@ -210,7 +229,7 @@ final class Conformance {
     }
 
     /**
-     * The worker: {@code backend suite caseListFile}. Runs each listed case and prints its verdict
+     * The worker: {@code backend suite caseListFile [gradients]}. Runs each listed case and prints its verdict
      * as one JSON line after {@link #VERDICT_PREFIX}; the parent finds the case a crash ended as
      * the first without a verdict.
      */
@@ -218,6 +237,7 @@ final class Conformance {
         String backend = args[0];
         Path suite = Path.of(args[1]);
         List<String> ids = Files.readAllLines(Path.of(args[2]));
+        boolean gradients = args.length > 3 && args[3].equals("gradients");
         ObjectMapper json = new ObjectMapper();
         PrintStream out = System.out;
         // Native libraries and loggers may write to stdout; only prefixed lines are verdicts.
@@ -226,12 +246,14 @@ final class Conformance {
             if (id.isBlank()) {
                 continue;
             }
-            Verdict v = run(suite, id, backend);
+            Verdict v = run(suite, id, backend, gradients);
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("case", v.id());
             line.put("outcome", v.outcome().name());
             line.put("detail", v.detail());
             line.put("ops", v.ops());
+            line.put("gradient", v.gradient());
+            line.put("gradient_detail", v.gradientDetail());
             out.println(VERDICT_PREFIX + json.writeValueAsString(line));
             out.flush();
         }

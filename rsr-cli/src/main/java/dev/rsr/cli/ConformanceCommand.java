@@ -48,6 +48,10 @@ final class ConformanceCommand implements java.util.concurrent.Callable<Integer>
     Path json;
 
     @Range(min = 1, max = 100_000)
+    @Option(names = "--gradients", description = "Also check, for every case TensorFlow passes, its gradient with respect to "
+            + "every float input against central finite differences.")
+    private boolean gradients;
+
     @Option(names = "--batch", defaultValue = "150", description = "Cases per forked JVM (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -114,7 +118,7 @@ final class ConformanceCommand implements java.util.concurrent.Callable<Integer>
             Files.write(list, cases, StandardCharsets.UTF_8);
             String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Conformance.class.getName(), backend,
-                    suite.toAbsolutePath().toString(), list.toString());
+                    suite.toAbsolutePath().toString(), list.toString(), gradients ? "gradients" : "values");
             pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
             process = pb.start();
@@ -157,7 +161,8 @@ final class ConformanceCommand implements java.util.concurrent.Callable<Integer>
                 List<String> ops = new ArrayList<>();
                 v.get("ops").forEach(o -> ops.add(o.asText()));
                 Conformance.Verdict verdict = new Conformance.Verdict(v.get("case").asText(), backend,
-                        Conformance.Outcome.valueOf(v.get("outcome").asText()), v.get("detail").asText(), ops);
+                        Conformance.Outcome.valueOf(v.get("outcome").asText()), v.get("detail").asText(), ops,
+                        v.path("gradient").asText(""), v.path("gradient_detail").asText(""));
                 out.add(verdict);
                 progress.advance(verdict);
             }
@@ -245,6 +250,16 @@ final class ConformanceCommand implements java.util.concurrent.Callable<Integer>
                     }
                     out.println();
                 });
+        List<Conformance.Verdict> checked = byBackend.getOrDefault("tensorflow", List.of()).stream().filter(v -> !v.gradient().isEmpty()).toList();
+        if (!checked.isEmpty()) {
+            out.println();
+            out.println("gradient checks of the TensorFlow passes (against central finite differences):");
+            Map<String, Long> byStatus = new TreeMap<>();
+            checked.forEach(v -> byStatus.merge(v.gradient(), 1L, Long::sum));
+            byStatus.forEach((status, n) -> out.printf("  %-16s%8d%n", status.replace('_', ' '), n));
+            checked.stream().filter(v -> v.gradient().equals("mismatch") || v.gradient().equals("no_gradient"))
+                    .forEach(v -> out.println("  " + v.id() + ": " + v.gradientDetail()));
+        }
         out.flush();
     }
 
@@ -273,6 +288,10 @@ final class ConformanceCommand implements java.util.concurrent.Callable<Integer>
                 c.put("outcome", v.outcome().name().toLowerCase(java.util.Locale.ROOT));
                 c.put("detail", v.detail());
                 c.put("ops", v.ops());
+                if (!v.gradient().isEmpty()) {
+                    c.put("gradient", v.gradient());
+                    c.put("gradient_detail", v.gradientDetail());
+                }
                 cases.add(c);
             }
             backends.put(b, Map.of("counts", counts, "cases", cases));
