@@ -101,21 +101,41 @@ class ConformanceCommandTest {
         assertTrue(none.errorLine().contains("no case"), none.errorLine());
     }
 
+    private Set<String> listed(String resource) throws IOException {
+        Set<String> out = new TreeSet<>();
+        try (InputStream in = getClass().getResourceAsStream(resource)) {
+            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank() && !l.startsWith("#")).forEach(out::add);
+        }
+        return out;
+    }
+
+    /**
+     * ONNX's own expanded Attention, on rows where every key is masked: its softmax makes NaN that a
+     * Where then replaces, and the gradient through the Where is NaN (the Attention op itself, on the
+     * same rows, gives zeros and a finite gradient).
+     */
+    private static final Set<String> KNOWN_GRADIENT_MISMATCHES = Set.of(
+            "node/test_attention_23_boolmask_fullymasked_row_nan_robustness_expanded",
+            "node/test_attention_23_fullymasked_qk_matmul_output_mode3_zero_expanded",
+            "node/test_attention_24_fullymasked_qk_matmul_output_mode3_zero_expanded",
+            "node/test_attention_4d_causal_nonpad_negative_offset_structural_empty_expanded",
+            "node/test_attention_causal_boolmask_nan_robustness_expanded");
+
     /**
      * The ratchet: every case listed in {@code conformance/tensorflow-passing.txt} still passes on
-     * the TensorFlow backend, and no case gives a wrong answer there but the random
-     * {@code test_training_dropout*} ones. Cases that newly pass are printed, to be added to the list.
+     * the TensorFlow backend, every case in {@code conformance/tensorflow-gradient-passing.txt}
+     * still has its gradient agree with finite differences, no case gives a wrong answer there but
+     * the random {@code test_training_dropout*} ones, and no gradient disagrees but the known ones.
+     * Cases that newly pass are printed, to be added to the lists.
      */
     @Test
     void everyCaseTheTensorFlowBackendPassedStillPasses(@TempDir Path dir) throws IOException {
         assumeSuite();
-        Set<String> listed = new TreeSet<>();
-        try (InputStream in = getClass().getResourceAsStream("/conformance/tensorflow-passing.txt")) {
-            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank() && !l.startsWith("#")).forEach(listed::add);
-        }
+        Set<String> listed = listed("/conformance/tensorflow-passing.txt");
+        Set<String> gradientsListed = listed("/conformance/tensorflow-gradient-passing.txt");
         Path json = dir.resolve("tensorflow.json");
 
-        CliRun run = CliRun.of("conformance", "--suite", SUITE.toString(), "--backend", "tensorflow", "--json", json.toString());
+        CliRun run = CliRun.of("conformance", "--suite", SUITE.toString(), "--backend", "tensorflow", "--gradients", "--json", json.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         Map<String, JsonNode> verdicts = verdicts(json, "tensorflow");
@@ -132,6 +152,16 @@ class ConformanceCommandTest {
             }
             if (!listed.contains(id) && outcome.equals("pass")) {
                 gained.add(id);
+            }
+            String gradient = v.path("gradient").asText("");
+            if (gradientsListed.contains(id) && !gradient.equals("pass")) {
+                lost.add(id + " (gradient " + gradient + ": " + v.path("gradient_detail").asText("") + ")");
+            }
+            if (gradient.equals("mismatch") && !KNOWN_GRADIENT_MISMATCHES.contains(id)) {
+                wrongOrCrashed.add(id + " (gradient: " + v.path("gradient_detail").asText("") + ")");
+            }
+            if (!gradientsListed.contains(id) && gradient.equals("pass")) {
+                gained.add(id + " (gradient; conformance/tensorflow-gradient-passing.txt)");
             }
         });
         listed.stream().filter(id -> !verdicts.containsKey(id)).forEach(id -> lost.add(id + " (no longer in the suite)"));

@@ -148,6 +148,11 @@ final class OpCases {
         c.add(new OpCase("Not", "Not", 17, List.of(), List.of(constant(TensorData.ofBools(new long[] {3}, true, false, true))), B, false));
         c.add(diff("Dropout inference", "Dropout", param(randn(87, 3, 3))));
         // Convolution and pooling.
+        // One input channel (also per group): TensorFlow's strided Conv2D took a wrong input gradient there.
+        c.add(diff("Conv one channel strides 2", "Conv", List.of(Attribute.ofInts("strides", 2, 2)), param(randn(700, 1, 1, 7, 5)),
+                param(randn(701, 2, 1, 3, 3))));
+        c.add(diff("Conv depthwise strides 2", "Conv", List.of(Attribute.of("group", 3L), Attribute.ofInts("strides", 2, 1)),
+                param(randn(702, 2, 3, 6, 5)), param(randn(703, 3, 1, 3, 2))));
         c.add(diff("Conv pads strides bias", "Conv", List.of(Attribute.ofInts("pads", 1, 0, 1, 2), Attribute.ofInts("strides", 2, 1)),
                 param(randn(88, 2, 3, 7, 6)), param(randn(89, 4, 3, 3, 2)), param(randn(90, 4))));
         c.add(diff("Conv dilations no bias", "Conv", List.of(Attribute.ofInts("dilations", 2, 2)),

@@ -102,6 +102,14 @@ final class Convolution {
 
     private static Output<?> valid2d(ConversionContext c, Output<?> nhwc, Output<?> filter, long[] strides, long[] dilations) {
         if (dilations[0] == 1 && dilations[1] == 1) {
+            boolean strided = strides[0] != 1 || strides[1] != 1;
+            if (strided && nhwc.shape().numDimensions() == 4 && nhwc.shape().get(3) == 1) {
+                // With one input channel TensorFlow's strided Conv2D gives a wrong input gradient
+                // (zeros where finite differences give the slope; found by the gradient checks, also
+                // through depthwise groups): a second, zero channel, with zero weights, avoids it.
+                nhwc = Tf.concat(c, List.of(nhwc, op(c, "ZerosLike", nhwc)), 3);
+                filter = Tf.concat(c, List.of(filter, op(c, "ZerosLike", filter)), 2);
+            }
             return builder(c, "Conv2D", nhwc, filter).setAttr("strides", new long[] {1, strides[0], strides[1], 1})
                     .setAttr("padding", "VALID").setAttr("data_format", "NHWC").build().output(0);
         }

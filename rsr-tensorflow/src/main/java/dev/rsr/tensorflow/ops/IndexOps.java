@@ -157,7 +157,13 @@ public final class IndexOps implements OpConverterProvider {
         if (axis < -1) {
             axis += c.rank(index) + 1; // ONNX counts from the end of the output's axes; TensorFlow takes only −1 so
         }
-        return List.of(builder(c, "OneHot", index, Tf.cast(c, depth, DataType.INT32), on, off).setAttr("axis", axis).build().output(0));
+        Output<?> oneHot = builder(c, "OneHot", index, Tf.cast(c, depth, DataType.INT32), c.scalar(1, c.typeOf(values)),
+                c.scalar(0, c.typeOf(values))).setAttr("axis", axis).build().output(0);
+        return List.of(switch (c.typeOf(values)) {
+            // off + (on − off)·onehot: TensorFlow's OneHot gives its on and off values no gradient.
+            case FLOAT, DOUBLE -> op(c, "AddV2", off, op(c, "Mul", op(c, "Sub", on, off), oneHot));
+            default -> builder(c, "OneHot", index, Tf.cast(c, depth, DataType.INT32), on, off).setAttr("axis", axis).build().output(0);
+        });
     }
 
     /** The upper (or lower) triangle of the last two axes, shifted by the diagonal offset k; zero elsewhere. */
@@ -237,12 +243,32 @@ public final class IndexOps implements OpConverterProvider {
         // slices with int32 bounds and rejects int64 paddings.
         Output<?> paddings = Tf.cast(c, Tf.transpose(c, op(c, "Reshape", pads, c.longs(2, rank)), 1, 0), DataType.INT32);
         return List.of(switch (mode) {
-            case "constant" -> value == null ? op(c, "Pad", x, paddings) : op(c, "PadV2", x, paddings, value);
+            case "constant" -> value == null ? op(c, "Pad", x, paddings) : padWithValue(c, x, paddings, value);
             case "reflect" -> builder(c, "MirrorPad", x, paddings).setAttr("mode", "REFLECT").build().output(0);
             case "edge", "wrap" -> gatherPad(c, x, rank, mode.equals("edge"), known != null ? known
                     : c.constantLongs(1, "pads (for mode " + mode + ")"));
             default -> throw c.error("mode '" + mode + "' is not one of constant, reflect, edge, wrap");
         });
+    }
+
+    /**
+     * Constant padding with a value. A value computed in the graph (it may be a trained parameter)
+     * fills the padding through Fill and Select, which TensorFlow differentiates (its PadV2 gives
+     * the constant no gradient) and which keep an infinite value (a mask's −∞) exact; a constant
+     * value goes to PadV2.
+     */
+    private static Output<?> padWithValue(ConversionContext c, Output<?> x, Output<?> paddings, Output<?> value) {
+        boolean computed = c.hasInput(2) && c.constantInput(2).isEmpty();
+        boolean floating = switch (c.typeOf(x)) {
+            case FLOAT, DOUBLE, FLOAT16, BFLOAT16 -> true;
+            default -> false;
+        };
+        if (!computed || !floating) {
+            return op(c, "PadV2", x, paddings, value);
+        }
+        Output<?> padded = op(c, "Pad", x, paddings);
+        Output<?> inside = Tf.cast(c, op(c, "Pad", op(c, "OnesLike", x), paddings), DataType.BOOL);
+        return op(c, "Select", inside, padded, op(c, "Fill", Tf.shape(c, padded), value));
     }
 
     /** Pads {@code [b…, e…]} for {@code axes} as pads for every one of {@code rank} axes. */
