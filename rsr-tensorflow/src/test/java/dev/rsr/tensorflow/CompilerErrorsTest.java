@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rsr.error.ModelException;
 import dev.rsr.ir.Attribute;
 import dev.rsr.ir.DataType;
+import dev.rsr.ir.TensorData;
 import dev.rsr.tensorflow.compiler.ConverterRegistry;
 import dev.rsr.tensorflow.compiler.GraphCompiler;
 import java.util.List;
@@ -33,10 +34,11 @@ class CompilerErrorsTest {
 
     @Test
     void unsupportedAttributesAreRefusedNotMistranslated() {
-        OpCase ceil = new OpCase("ceil-mode pool", "MaxPool", 17, List.of(Attribute.ofInts("kernel_shape", 2, 2), Attribute.of("ceil_mode", 1L)),
-                List.of(OpCase.param(OpCase.randn(1, 1, 1, 5, 5))), List.of(DataType.FLOAT), false);
+        OpCase multiply = new OpCase("scatter that multiplies", "ScatterElements", 18, List.of(Attribute.of("reduction", "mul")),
+                List.of(OpCase.param(OpCase.randn(1, 3, 3)), OpCase.constant(TensorData.ofLongs(new long[] {1, 2}, 0, 2)),
+                        OpCase.param(OpCase.randn(2, 1, 2))), List.of(DataType.FLOAT), false);
         ModelException e = assertThrows(ModelException.class,
-                () -> new GraphCompiler(ConverterRegistry.discover()).compile(ceil.model()).close());
-        assertTrue(e.getMessage().contains("ceil_mode=1 is not supported"), e.getMessage());
+                () -> new GraphCompiler(ConverterRegistry.discover()).compile(multiply.model()).close());
+        assertTrue(e.getMessage().contains("reduction 'mul' is not supported"), e.getMessage());
     }
 }
