@@ -47,11 +47,11 @@ final class ConformanceCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--json", description = "Write every case's verdict here as JSON.")
     Path json;
 
-    @Range(min = 1, max = 100_000)
     @Option(names = "--gradients", description = "Also check, for every case TensorFlow passes, its gradient with respect to "
             + "every float input against central finite differences.")
     private boolean gradients;
 
+    @Range(min = 1, max = 100_000)
     @Option(names = "--batch", defaultValue = "150", description = "Cases per forked JVM (default: ${DEFAULT-VALUE}).")
     int batch;
 
