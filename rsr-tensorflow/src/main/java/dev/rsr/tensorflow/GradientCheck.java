@@ -24,9 +24,8 @@ import org.tensorflow.op.Scope;
 /**
  * TensorFlow's gradient of a model against central finite differences: the loss is
  * {@code Σ_k sum(output_k · R_k)} over the float outputs, with R fixed random, and the gradient
- * is taken with respect to every float initializer, at a few sampled elements each. Where the
- * two one-sided differences disagree the element sits on a kink (a ReLU at 0, a tie in a max)
- * and is skipped, not judged.
+ * is taken with respect to every float initializer, at a few sampled elements each. Elements
+ * where the function is not smooth (a kink or a jump; see {@link #compare}) are skipped, not judged.
  */
 public final class GradientCheck {
     /** How far each element is moved either way, before scaling by its magnitude. */

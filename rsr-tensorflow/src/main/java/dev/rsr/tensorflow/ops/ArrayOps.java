@@ -86,8 +86,7 @@ public final class ArrayOps implements OpConverterProvider {
                 columns.add(op(c, "ExpandDims", op(c, "BroadcastTo", coordinate, leading), c.scalar(-1, DataType.INT32)));
             }
             columns.add(indices);
-            indices = builder(c, "ConcatV2").addInputList(columns.toArray(new Output<?>[0]))
-                    .addInput(c.scalar(-1, DataType.INT32)).build().output(0);
+            indices = Tf.concat(c, columns, indexRank - 1);
         }
         return List.of(op(c, "GatherNd", data, indices));
     }

@@ -146,8 +146,8 @@ public final class AttentionOps implements OpConverterProvider {
             throw c.error("q_num_heads " + qHeads + " is not a multiple of kv_num_heads " + kvHeads);
         }
         if (c.hasInput(4)) {
-            k = concat(c, c.input(4), k, 2);
-            v = concat(c, c.input(5), v, 2);
+            k = Tf.concat(c, List.of(c.input(4), k), 2);
+            v = Tf.concat(c, List.of(c.input(5), v), 2);
         }
         Output<?> presentKey = k;
         Output<?> presentValue = v;
@@ -320,10 +320,6 @@ public final class AttentionOps implements OpConverterProvider {
         Output<?> zeros = op(c, "ZerosLike", x);
         Output<?> p = op(c, "Softmax", op(c, "SelectV2", empty, zeros, x));
         return Tf.cast(c, op(c, "SelectV2", empty, zeros, p), type);
-    }
-
-    private static Output<?> concat(ConversionContext c, Output<?> a, Output<?> b, int axis) {
-        return builder(c, "ConcatV2").addInputList(new Output<?>[] {a, b}).addInput(c.scalar(axis, DataType.INT32)).build().output(0);
     }
 
     /** The static length of an axis, or −1 when TensorFlow does not know it. */

@@ -8,6 +8,7 @@ import dev.rsr.ir.DataType;
 import dev.rsr.ir.TensorData;
 import dev.rsr.tensorflow.spi.ConversionContext;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Output;
 
@@ -36,18 +37,27 @@ final class Convolution {
         if (groups == 1) {
             y = convolve(c, x, w, strides, dilations, pads);
         } else {
-            Output<?>[] parts = new Output<?>[(int) groups];
-            var xs = builder(c, "Split", c.scalar(1, DataType.INT32), x).setAttr("num_split", groups).build();
-            var ws = builder(c, "Split", c.scalar(0, DataType.INT32), w).setAttr("num_split", groups).build();
-            for (int g = 0; g < groups; g++) {
-                parts[g] = convolve(c, xs.output(g), ws.output(g), strides, dilations, pads);
-            }
-            y = builder(c, "ConcatV2").addInputList(parts).addInput(c.scalar(1, DataType.INT32)).build().output(0);
+            y = perGroup(c, groups, x, 1, w, 0, (xg, wg) -> convolve(c, xg, wg, strides, dilations, pads));
         }
         return List.of(c.hasInput(2) ? addBias(c, y, c.input(2)) : y);
     }
 
     /** One convolution of channels-first {@code x} by {@code [out, in, spatial...]} {@code w}, without bias, channels-first out. */
+    /**
+     * A grouped convolution: the input split into {@code groups} along {@code inputAxis}, the
+     * weights along {@code weightAxis}, each pair convolved, the results joined along the input's axis.
+     */
+    static Output<?> perGroup(ConversionContext c, long groups, Output<?> x, int inputAxis, Output<?> w, int weightAxis,
+                              java.util.function.BinaryOperator<Output<?>> convolve) {
+        var xs = builder(c, "Split", c.scalar(inputAxis, DataType.INT32), x).setAttr("num_split", groups).build();
+        var ws = builder(c, "Split", c.scalar(weightAxis, DataType.INT32), w).setAttr("num_split", groups).build();
+        List<Output<?>> parts = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            parts.add(convolve.apply(xs.output(g), ws.output(g)));
+        }
+        return Tf.concat(c, parts, inputAxis);
+    }
+
     private static Output<?> convolve(ConversionContext c, Output<?> x, Output<?> w, long[] strides, long[] dilations, long[] pads) {
         int n = strides.length;
         Output<?> filter = Tf.transpose(c, w, spatialFirst(n));

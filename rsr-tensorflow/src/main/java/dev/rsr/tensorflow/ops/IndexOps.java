@@ -157,12 +157,12 @@ public final class IndexOps implements OpConverterProvider {
         if (axis < -1) {
             axis += c.rank(index) + 1; // ONNX counts from the end of the output's axes; TensorFlow takes only −1 so
         }
-        Output<?> oneHot = builder(c, "OneHot", index, Tf.cast(c, depth, DataType.INT32), c.scalar(1, c.typeOf(values)),
-                c.scalar(0, c.typeOf(values))).setAttr("axis", axis).build().output(0);
+        Output<?> size = Tf.cast(c, depth, DataType.INT32);
         return List.of(switch (c.typeOf(values)) {
             // off + (on − off)·onehot: TensorFlow's OneHot gives its on and off values no gradient.
-            case FLOAT, DOUBLE -> op(c, "AddV2", off, op(c, "Mul", op(c, "Sub", on, off), oneHot));
-            default -> builder(c, "OneHot", index, Tf.cast(c, depth, DataType.INT32), on, off).setAttr("axis", axis).build().output(0);
+            case FLOAT, DOUBLE -> op(c, "AddV2", off, op(c, "Mul", op(c, "Sub", on, off), builder(c, "OneHot", index, size,
+                    c.scalar(1, c.typeOf(values)), c.scalar(0, c.typeOf(values))).setAttr("axis", axis).build().output(0)));
+            default -> builder(c, "OneHot", index, size, on, off).setAttr("axis", axis).build().output(0);
         });
     }
 

@@ -1,6 +1,5 @@
 package dev.rsr.tensorflow.ops;
 
-import static dev.rsr.tensorflow.ops.Tf.builder;
 import static dev.rsr.tensorflow.ops.Tf.op;
 
 import dev.rsr.ir.Attribute;
@@ -68,13 +67,7 @@ final class TransposedConvolution {
         if (groups == 1) {
             y = Convolution.valid(c, spread, filters, ones, ones);
         } else {
-            var xs = builder(c, "Split", c.scalar(n + 1, DataType.INT32), spread).setAttr("num_split", groups).build();
-            var ws = builder(c, "Split", c.scalar(n, DataType.INT32), filters).setAttr("num_split", groups).build();
-            List<Output<?>> parts = new ArrayList<>();
-            for (int g = 0; g < groups; g++) {
-                parts.add(Convolution.valid(c, xs.output(g), ws.output(g), ones, ones));
-            }
-            y = builder(c, "ConcatV2").addInputList(parts.toArray(new Output<?>[0])).addInput(c.scalar(n + 1, DataType.INT32)).build().output(0);
+            y = Convolution.perGroup(c, groups, spread, n + 1, filters, n, (xg, wg) -> Convolution.valid(c, xg, wg, ones, ones));
         }
         if (Arrays.stream(crop).anyMatch(p -> p > 0)) {
             long[] begin = new long[n + 2], cut = new long[n + 2];
