@@ -194,6 +194,7 @@ final class OpCases {
         mathOps(c);
         attentionOps(c);
         resizeOps(c);
+        samplingOps(c);
         return c;
     }
 
@@ -460,6 +461,56 @@ final class OpCases {
                 constant(TensorData.ofFloats(new long[] {4}, 1f, 1f, 2f, 3f))), F, true));
         c.add(new OpCase("Upsample linear", "Upsample", 9, List.of(Attribute.of("mode", "linear")), List.of(param(randn(274, 1, 1, 2, 3)),
                 constant(TensorData.ofFloats(new long[] {4}, 1f, 1f, 2f, 2f))), F, true));
+    }
+
+    /**
+     * The converters of {@link dev.rsr.tensorflow.ops.SamplingOps}: GridSample in every mode, padding
+     * and align_corners, on grids reaching a quarter past the borders (so taps fall outside), and
+     * AffineGrid. Sampling points are random, so none sits on a tap boundary, where the output has
+     * a kink; nearest mode's output steps in the grid, whose gradient is zero between the steps.
+     */
+    private static void samplingOps(List<OpCase> c) {
+        long seed = 700;
+        for (String mode : List.of("linear", "nearest", "cubic")) {
+            for (String padding : List.of("zeros", "border", "reflection")) {
+                for (long align : new long[] {0, 1}) {
+                    c.add(gridSample("GridSample " + mode + " " + padding + " align_corners " + align, 22,
+                            List.of(Attribute.of("mode", mode), Attribute.of("padding_mode", padding), Attribute.of("align_corners", align)),
+                            param(randn(seed++, 2, 2, 4, 5)), param(uniform(seed++, -1.25f, 1.25f, 2, 3, 4, 2))));
+                }
+            }
+        }
+        // Opset 16 names the modes bilinear and bicubic; linear and zeros are the defaults.
+        c.add(gridSample("GridSample opset 16 defaults", 16, List.of(), param(randn(730, 1, 3, 3, 4)), param(uniform(731, -1.1f, 1.1f, 1, 5, 2, 2))));
+        c.add(gridSample("GridSample opset 16 bicubic border", 16, List.of(Attribute.of("mode", "bicubic"), Attribute.of("padding_mode", "border")),
+                param(randn(732, 1, 2, 5, 3)), param(uniform(733, -1.3f, 1.3f, 1, 2, 6, 2))));
+        // Far outside: taps reflected more than once.
+        c.add(gridSample("GridSample cubic reflection far outside", 22, List.of(Attribute.of("mode", "cubic"), Attribute.of("padding_mode", "reflection")),
+                param(randn(734, 1, 1, 3, 4)), param(uniform(735, -4f, 4f, 1, 4, 4, 2))));
+        c.add(gridSample("GridSample linear reflection far outside align_corners", 22, List.of(Attribute.of("padding_mode", "reflection"),
+                Attribute.of("align_corners", 1L)), param(randn(736, 1, 2, 4, 3)), param(uniform(737, -4f, 4f, 1, 3, 5, 2))));
+        // Positions halfway between two input positions (grid -0.5 and 0 on a length-4 axis give 0.5 and 1.5): rounded to even.
+        c.add(gridSample("GridSample nearest ties round to even", 22, List.of(Attribute.of("mode", "nearest")), param(randn(738, 1, 1, 4, 4)),
+                param(TensorData.ofFloats(new long[] {1, 1, 4, 2}, -0.5f, 0f, 0f, -0.5f, 0.5f, 1f, -1f, 0.25f))));
+        // Volumetric: ONNX Runtime samples 5-D inputs in linear and nearest mode.
+        for (String mode : List.of("linear", "nearest")) {
+            for (String padding : List.of("zeros", "border", "reflection")) {
+                long align = padding.equals("border") ? 1 : 0;
+                c.add(gridSample("GridSample 3-D " + mode + " " + padding + " align_corners " + align, 22,
+                        List.of(Attribute.of("mode", mode), Attribute.of("padding_mode", padding), Attribute.of("align_corners", align)),
+                        param(randn(seed++, 1, 2, 3, 4, 5)), param(uniform(seed++, -1.25f, 1.25f, 1, 2, 3, 2, 3))));
+            }
+        }
+        for (long align : new long[] {0, 1}) {
+            c.add(new OpCase("AffineGrid 2-D align_corners " + align, "AffineGrid", 20, List.of(Attribute.of("align_corners", align)),
+                    List.of(param(randn(740 + align, 2, 2, 3)), constant(TensorData.vectorOfLongs(2, 3, 4, 5))), F, true));
+            c.add(new OpCase("AffineGrid 3-D align_corners " + align, "AffineGrid", 20, List.of(Attribute.of("align_corners", align)),
+                    List.of(param(randn(742 + align, 2, 3, 4)), constant(TensorData.vectorOfLongs(2, 1, 3, 2, 4))), F, true));
+        }
+    }
+
+    private static OpCase gridSample(String label, long opset, List<Attribute> attributes, OpCase.Input x, OpCase.Input grid) {
+        return new OpCase(label, "GridSample", opset, attributes, List.of(x, grid), F, true);
     }
 
     private static OpCase resize(String label, List<Attribute> attributes, OpCase.Input data, OpCase.Input roi, OpCase.Input scales,
