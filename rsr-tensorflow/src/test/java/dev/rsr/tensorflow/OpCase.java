@@ -23,8 +23,15 @@ import java.util.SplittableRandom;
 record OpCase(String label, String op, long opset, List<Attribute> attributes, List<Input> inputs, List<DataType> outputTypes,
               boolean differentiable) {
 
-    /** An input: a value, and whether it is a trainable parameter or a constant. */
-    record Input(TensorData value, boolean parameter) {
+    /**
+     * An input: a value, and whether it is a trainable parameter or a constant; a computed one is
+     * a constant passed through Identity, which the converter cannot read while compiling; an
+     * outer one is defined in the graph but not given to the node (its subgraphs read it by name).
+     */
+    record Input(TensorData value, boolean parameter, boolean computed, boolean outer) {
+        Input(TensorData value, boolean parameter) {
+            this(value, parameter, false, false);
+        }
     }
 
     OpCase withOutputs(List<DataType> types, boolean isDifferentiable) {
@@ -47,9 +54,14 @@ record OpCase(String label, String op, long opset, List<Attribute> attributes, L
                 continue;
             }
             String name = "in" + i;
-            names.add(name);
+            if (!in.outer()) {
+                names.add(name);
+            }
             if (in.parameter()) {
                 initializers.put(name, in.value());
+            } else if (in.computed()) {
+                nodes.add(new Node("const" + i, "Constant", List.of(), List.of(name + "_value"), List.of(Attribute.of("value", in.value()))));
+                nodes.add(new Node("computed" + i, "Identity", List.of(name + "_value"), List.of(name), List.of()));
             } else {
                 nodes.add(new Node("const" + i, "Constant", List.of(), List.of(name), List.of(Attribute.of("value", in.value()))));
             }
@@ -92,5 +104,15 @@ record OpCase(String label, String op, long opset, List<Attribute> attributes, L
 
     static Input constant(TensorData t) {
         return new Input(t, false);
+    }
+
+    /** A value known only when the graph runs (for converters that treat constants apart). */
+    static Input computed(TensorData t) {
+        return new Input(t, false, true, false);
+    }
+
+    /** {@code in} defined in the graph as in{@code i}, but not an input of the node: what its subgraphs read from outside. */
+    static Input outer(Input in) {
+        return new Input(in.value(), in.parameter(), in.computed(), true);
     }
 }

@@ -7,7 +7,11 @@ import static dev.rsr.tensorflow.OpCase.uniform;
 
 import dev.rsr.ir.Attribute;
 import dev.rsr.ir.DataType;
+import dev.rsr.ir.Graph;
+import dev.rsr.ir.Node;
+import dev.rsr.ir.Shape;
 import dev.rsr.ir.TensorData;
+import dev.rsr.ir.ValueInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -195,6 +199,7 @@ final class OpCases {
         attentionOps(c);
         resizeOps(c);
         samplingOps(c);
+        controlFlowOps(c);
         return c;
     }
 
@@ -391,6 +396,63 @@ final class OpCases {
     }
 
     /** The converter of {@link dev.rsr.tensorflow.ops.AttentionOps}. */
+    /**
+     * If, Loop and Scan. Their subgraphs read the node's inputs by name from the enclosing graph
+     * (in0, in1, …), so gradients must flow through the bodies to those parameters.
+     */
+    private static void controlFlowOps(List<OpCase> c) {
+        ValueInfo y = floats("y");
+        Graph square = subgraph("then", List.of(), List.of(y), new Node("sq", "Mul", List.of("in1", "in1"), List.of("y"), List.of()));
+        Graph negate = subgraph("else", List.of(), List.of(y), new Node("neg", "Neg", List.of("in1"), List.of("y"), List.of()));
+        List<Attribute> branches = List.of(Attribute.of("then_branch", square), Attribute.of("else_branch", negate));
+        TensorData yes = TensorData.ofBools(new long[0], true), no = TensorData.ofBools(new long[0], false);
+        c.add(new OpCase("If constant condition", "If", 17, branches,
+                List.of(constant(yes), OpCase.outer(param(randn(301, 3, 4)))), F, true));
+        c.add(new OpCase("If computed condition, else taken", "If", 17, branches,
+                List.of(OpCase.computed(no), OpCase.outer(param(randn(302, 3, 4)))), F, true));
+        c.add(new OpCase("If computed condition, then taken", "If", 17, branches,
+                List.of(OpCase.computed(yes), OpCase.outer(param(randn(303, 3, 4)))), F, true));
+
+        // Loop body (i, cond, acc) -> (cond, acc * in2 + i, the same as a scan row): reads in2, the initial value, from outside.
+        List<ValueInfo> loopIn = List.of(new ValueInfo("i", DataType.INT64, Shape.of()), new ValueInfo("cond", DataType.BOOL, Shape.of()),
+                floats("acc"));
+        Node iter = new Node("iter", "Cast", List.of("i"), List.of("i_f"), List.of(Attribute.of("to", (long) DataType.FLOAT.onnxCode())));
+        Node mul = new Node("mul", "Mul", List.of("acc", "in2"), List.of("scaled"), List.of());
+        Node add = new Node("add", "Add", List.of("scaled", "i_f"), List.of("acc_next"), List.of());
+        Node row = new Node("row", "Identity", List.of("acc_next"), List.of("row"), List.of());
+        Graph passOn = subgraph("body", loopIn, List.of(new ValueInfo("cond_next", DataType.BOOL, Shape.of()), floats("acc_next"), floats("row")),
+                new Node("keep", "Identity", List.of("cond"), List.of("cond_next"), List.of()), iter, mul, add, row);
+        List<DataType> ff = List.of(DataType.FLOAT, DataType.FLOAT);
+        c.add(new OpCase("Loop constant trip count", "Loop", 17, List.of(Attribute.of("body", passOn)),
+                Arrays.asList(constant(TensorData.scalarLong(3)), null, param(uniform(304, 0.5f, 1.2f, 2, 3))), ff, true));
+        // The condition turns false after the second iteration: two of four iterations run.
+        Graph stops = subgraph("body", loopIn, List.of(new ValueInfo("cond_next", DataType.BOOL, Shape.of()), floats("acc_next"), floats("row")),
+                new Node("one", "Constant", List.of(), List.of("one"), List.of(Attribute.of("value", TensorData.scalarLong(1)))),
+                new Node("stop", "Less", List.of("i", "one"), List.of("cond_next"), List.of()), iter, mul, add, row);
+        c.add(new OpCase("Loop computed condition ends early", "Loop", 17, List.of(Attribute.of("body", stops)),
+                List.of(constant(TensorData.scalarLong(4)), OpCase.computed(yes), param(uniform(305, 0.5f, 1.2f, 2, 3))), ff, true));
+
+        // Scan body (s, x) -> (s * x + in0, the new s as a row): reads in0, the initial state, from outside.
+        Graph scanBody = subgraph("body", List.of(floats("s"), floats("x")), List.of(floats("s_next"), floats("row")),
+                new Node("mul", "Mul", List.of("s", "x"), List.of("sx"), List.of()),
+                new Node("add", "Add", List.of("sx", "in0"), List.of("s_next"), List.of()),
+                new Node("row", "Identity", List.of("s_next"), List.of("row"), List.of()));
+        c.add(new OpCase("Scan forward", "Scan", 17, List.of(Attribute.of("body", scanBody), Attribute.of("num_scan_inputs", 1L)),
+                List.of(param(randn(306, 2)), param(uniform(307, 0.5f, 1.2f, 3, 2))), ff, true));
+        c.add(new OpCase("Scan reversed along axis 1, rows stacked on axis 1", "Scan", 17, List.of(Attribute.of("body", scanBody),
+                Attribute.of("num_scan_inputs", 1L), Attribute.ofInts("scan_input_axes", 1), Attribute.ofInts("scan_input_directions", 1),
+                Attribute.ofInts("scan_output_axes", 1), Attribute.ofInts("scan_output_directions", 1)),
+                List.of(param(randn(308, 2)), param(uniform(309, 0.5f, 1.2f, 2, 3))), ff, true));
+    }
+
+    private static ValueInfo floats(String name) {
+        return new ValueInfo(name, DataType.FLOAT, Shape.unknownRank());
+    }
+
+    private static Graph subgraph(String name, List<ValueInfo> inputs, List<ValueInfo> outputs, Node... nodes) {
+        return new Graph(name, inputs, outputs, java.util.Map.of(), List.of(nodes), List.of(), "");
+    }
+
     private static void attentionOps(List<OpCase> c) {
         List<DataType> withQk = List.of(DataType.FLOAT, DataType.FLOAT, DataType.FLOAT, DataType.FLOAT);
         c.add(new OpCase("Attention 4-D", "Attention", 23, List.of(),

@@ -91,6 +91,14 @@ public final class ConverterRegistry {
             if (!converters.containsKey(key(n))) {
                 missing.putIfAbsent(key(n), n);
             }
+            // If branches, Loop and Scan bodies: their nodes are converted too.
+            for (dev.rsr.ir.Attribute a : n.attributes().values()) {
+                if (a.kind() == dev.rsr.ir.Attribute.Kind.GRAPH) {
+                    collectMissing(a.asGraph(), missing);
+                } else if (a.kind() == dev.rsr.ir.Attribute.Kind.GRAPHS) {
+                    a.asGraphs().forEach(g -> collectMissing(g, missing));
+                }
+            }
         }
     }
 }

@@ -96,19 +96,29 @@ public final class GraphCompiler {
                 values.put(name, TfGraphs.constant(tf.withName(opName("const/" + name)).scope(), value));
             }
         }
-        long opset = model.metadata().defaultOpset();
-        for (Node node : model.graph().nodes()) {
+        Scope scope = new Scope(null, values, constants, model.graph());
+        convertNodes(model.graph().nodes(), model.metadata().defaultOpset(), tf, scope);
+        return new CompiledModel(model, graph, tf, inputs, parameters, values);
+    }
+
+    /**
+     * Converts {@code nodes}, in order, reading and defining values in {@code scope}: the main
+     * graph's nodes, and a subgraph's (an If branch, a Loop or Scan body) each time a converter
+     * asks for it.
+     */
+    private void convertNodes(List<Node> nodes, long opset, Ops tf, Scope scope) {
+        for (Node node : nodes) {
             if (node.opType().equals("Constant") && node.isDefaultDomain()) {
-                constants.put(node.outputs().get(0), constantNodeValue(node));
+                scope.constants.put(node.outputs().get(0), constantNodeValue(node));
             }
             Ops nodeOps = tf.withSubScope(opName(node.name().isEmpty() ? node.opType() : node.name()));
-            Map<String, Output<?>> widened = widened(node, values, nodeOps);
-            Context ctx = new Context(node, opset, nodeOps, values, widened, constants);
+            Map<String, Output<?>> widened = widened(node, scope, nodeOps);
+            Context ctx = new Context(node, opset, nodeOps, scope, widened);
             List<Output<?>> outs;
             try {
                 outs = converters.get(node).convert(ctx);
                 Output<?> first = node.inputs().isEmpty() ? null : widened.containsKey(node.inputs().get(0))
-                        ? values.get(node.inputs().get(0)) : null;
+                        ? scope.value(node.inputs().get(0)) : null;
                 if (first != null) {
                     outs = narrowed(node, outs, TfTensors.fromTf(first.dataType()), nodeOps);
                 }
@@ -125,10 +135,59 @@ public final class GraphCompiler {
                 if (i >= outs.size() || outs.get(i) == null) {
                     throw new ModelException(node.describe() + ": the TensorFlow converter does not produce output " + i + " ('" + out + "')");
                 }
-                values.put(out, outs.get(i));
+                scope.values.put(out, outs.get(i));
             }
         }
-        return new CompiledModel(model, graph, tf, inputs, parameters, values);
+    }
+
+    /**
+     * The values one graph defines, with the scope it is nested in (null for the main graph): a
+     * subgraph reads the values of its enclosing graphs by name, and its own names hide theirs.
+     */
+    private static final class Scope {
+        final Scope parent;
+        final Map<String, Output<?>> values;
+        final Map<String, TensorData> constants;
+        final Map<String, ValueInfo> declared = new HashMap<>();
+
+        Scope(Scope parent, Map<String, Output<?>> values, Map<String, TensorData> constants, dev.rsr.ir.Graph graph) {
+            this.parent = parent;
+            this.values = values;
+            this.constants = constants;
+            graph.valueInfos().forEach(v -> declared.put(v.name(), v));
+            graph.inputs().forEach(v -> declared.put(v.name(), v));
+            graph.outputs().forEach(v -> declared.put(v.name(), v));
+        }
+
+        Output<?> value(String name) {
+            for (Scope s = this; s != null; s = s.parent) {
+                Output<?> v = s.values.get(name);
+                if (v != null) {
+                    return v;
+                }
+            }
+            return null;
+        }
+
+        /** A constant's value; null when the name is not a constant or a nearer scope redefines it. */
+        TensorData constant(String name) {
+            for (Scope s = this; s != null; s = s.parent) {
+                if (s.values.containsKey(name)) {
+                    return s.constants.get(name);
+                }
+            }
+            return null;
+        }
+
+        /** The declaration of a value, from the nearest scope that declares or defines it. */
+        ValueInfo declared(String name) {
+            for (Scope s = this; s != null; s = s.parent) {
+                if (s.declared.containsKey(name) || s.values.containsKey(name)) {
+                    return s.declared.get(name);
+                }
+            }
+            return null;
+        }
     }
 
     /**
@@ -146,13 +205,13 @@ public final class GraphCompiler {
      * TensorFlow's half kernels round inside the op, and an expanded Celu in bfloat16 then
      * differed from ONNX Runtime by two units of its last place.
      */
-    private static Map<String, Output<?>> widened(Node node, Map<String, Output<?>> values, Ops ops) {
+    private static Map<String, Output<?>> widened(Node node, Scope values, Ops ops) {
         if (!node.isDefaultDomain() || EXACT_IN_HALF.contains(node.opType())) {
             return Map.of();
         }
         Map<String, Output<?>> out = new HashMap<>();
         for (String in : node.inputs()) {
-            Output<?> v = in.isEmpty() ? null : values.get(in);
+            Output<?> v = in.isEmpty() ? null : values.value(in);
             if (v != null && isHalf(v) && !out.containsKey(in)) {
                 out.put(in, ops.scope().opBuilder("Cast", "widen").addInput(v)
                         .setAttr("DstT", TfTensors.tfType(DataType.FLOAT, "Cast target")).build().output(0));
@@ -226,23 +285,20 @@ public final class GraphCompiler {
     }
 
     /** The converter's view of one node. */
-    private static final class Context implements ConversionContext {
+    private final class Context implements ConversionContext {
         private final Node node;
         private final long opset;
         private final Ops tf;
-        private final Map<String, Output<?>> values;
+        private final Scope scope;
         /** Inputs this node reads in another type than the graph holds them (half precision widened). */
         private final Map<String, Output<?>> widened;
-        private final Map<String, TensorData> constants;
 
-        Context(Node node, long opset, Ops tf, Map<String, Output<?>> values, Map<String, Output<?>> widened,
-                Map<String, TensorData> constants) {
+        Context(Node node, long opset, Ops tf, Scope scope, Map<String, Output<?>> widened) {
             this.node = node;
             this.opset = opset;
             this.tf = tf;
-            this.values = values;
+            this.scope = scope;
             this.widened = widened;
-            this.constants = constants;
         }
 
         @Override
@@ -272,19 +328,58 @@ public final class GraphCompiler {
             }
             String name = node.inputs().get(i);
             Output<?> w = widened.get(name);
-            return w != null ? w : values.get(name);
+            return w != null ? w : scope.value(name);
         }
 
         @Override
         public Optional<TensorData> constantInput(int i) {
-            return hasInput(i) ? Optional.ofNullable(constants.get(node.inputs().get(i))) : Optional.empty();
+            return hasInput(i) ? Optional.ofNullable(scope.constant(node.inputs().get(i))) : Optional.empty();
+        }
+
+        @Override
+        public Optional<ValueInfo> declared(String valueName) {
+            return Optional.ofNullable(scope.declared(valueName));
+        }
+
+        @Override
+        public List<Output<?>> subgraph(String attribute, String instance, List<Output<?>> inputs, List<TensorData> known) {
+            dev.rsr.ir.Graph body = node.attribute(attribute).filter(a -> a.kind() == Attribute.Kind.GRAPH)
+                    .orElseThrow(() -> error("graph attribute '" + attribute + "' is required")).asGraph();
+            if (body.inputs().size() != inputs.size()) {
+                throw error("attribute '" + attribute + "' takes " + body.inputs().size() + " inputs, but " + inputs.size() + " are given");
+            }
+            Scope inner = new Scope(scope, new HashMap<>(), new HashMap<>(), body);
+            for (int i = 0; i < inputs.size(); i++) {
+                String name = body.inputs().get(i).name();
+                inner.values.put(name, inputs.get(i));
+                if (known != null && known.get(i) != null) {
+                    inner.constants.put(name, known.get(i));
+                }
+            }
+            Ops ops = tf.withSubScope(opName(instance));
+            // A subgraph's initializers are constants: only the main graph's become trainable variables.
+            for (Map.Entry<String, TensorData> e : body.initializers().entrySet()) {
+                if (!inner.values.containsKey(e.getKey())) {
+                    inner.constants.put(e.getKey(), e.getValue());
+                    inner.values.put(e.getKey(), TfGraphs.constant(ops.withName(opName("const/" + e.getKey())).scope(), e.getValue()));
+                }
+            }
+            convertNodes(body.nodes(), opset, ops, inner);
+            List<Output<?>> outs = new ArrayList<>();
+            for (ValueInfo out : body.outputs()) {
+                Output<?> v = inner.value(out.name());
+                if (v == null) {
+                    throw error("attribute '" + attribute + "' does not produce its output '" + out.name() + "'");
+                }
+                outs.add(v);
+            }
+            return outs;
         }
 
         @Override
         public OperationBuilder op(String tfOpType) {
             return tf.scope().opBuilder(tfOpType, tfOpType);
         }
-
         @Override
         public Output<?> constant(TensorData value) {
             return TfGraphs.constant(tf.scope(), value);

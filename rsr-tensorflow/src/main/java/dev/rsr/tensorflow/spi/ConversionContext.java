@@ -4,6 +4,8 @@ import dev.rsr.error.ModelException;
 import dev.rsr.ir.DataType;
 import dev.rsr.ir.Node;
 import dev.rsr.ir.TensorData;
+import dev.rsr.ir.ValueInfo;
+import java.util.List;
 import java.util.Optional;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
@@ -41,6 +43,28 @@ public interface ConversionContext {
             out[k] = (long) t.getAsDouble(k);
         }
         return out;
+    }
+
+    /**
+     * The declared type and shape of a value the node can see (a graph input or output, or a value
+     * annotated in the model), by name; empty when the model declares none.
+     */
+    default Optional<ValueInfo> declared(String valueName) {
+        return Optional.empty();
+    }
+
+    /**
+     * Converts the subgraph held by the node's graph attribute {@code attribute} (an If branch, a
+     * Loop or Scan body) into the enclosing TensorFlow graph, once per call, and returns its
+     * outputs in order. Its declared inputs take {@code inputs}, in order; names it reads but does
+     * not define resolve in the enclosing graphs, as ONNX scoping says. Ops are named under
+     * {@code instance} (e.g. {@code body_3} for the fourth unrolled iteration).
+     *
+     * @param known the inputs' values when known while compiling (null, or null entries, when not):
+     *              converters that need constant inputs see them as constants
+     */
+    default List<Output<?>> subgraph(String attribute, String instance, List<Output<?>> inputs, List<TensorData> known) {
+        throw error("this conversion context cannot convert subgraphs (attribute '" + attribute + "')");
     }
 
     /** Starts a raw TensorFlow op of {@code tfOpType}, named after the node. */
