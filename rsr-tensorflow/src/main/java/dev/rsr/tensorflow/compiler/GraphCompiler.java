@@ -98,6 +98,15 @@ public final class GraphCompiler {
         }
         Scope scope = new Scope(null, values, constants, model.graph());
         convertNodes(model.graph().nodes(), model.metadata().defaultOpset(), tf, scope);
+        // TensorFlow refuses to feed and fetch one tensor in a run: a graph output that is a graph
+        // input (directly, or through a node that passes its input on, such as Max of one input)
+        // is fetched through an identity.
+        for (ValueInfo out : model.graph().outputs()) {
+            Output<?> v = values.get(out.name());
+            if (v != null && inputs.containsValue(v)) {
+                values.put(out.name(), tf.withName(opName("output/" + out.name())).identity((Operand) v).output());
+            }
+        }
         return new CompiledModel(model, graph, tf, inputs, parameters, values);
     }
 
