@@ -200,6 +200,7 @@ final class OpCases {
         resizeOps(c);
         samplingOps(c);
         controlFlowOps(c);
+        uniqueUnpoolAndPadOps(c);
         return c;
     }
 
@@ -443,6 +444,23 @@ final class OpCases {
                 Attribute.of("num_scan_inputs", 1L), Attribute.ofInts("scan_input_axes", 1), Attribute.ofInts("scan_input_directions", 1),
                 Attribute.ofInts("scan_output_axes", 1), Attribute.ofInts("scan_output_directions", 1)),
                 List.of(param(randn(308, 2)), param(uniform(309, 0.5f, 1.2f, 2, 3))), ff, true));
+    }
+
+    /** Unique (not differentiable). */
+    private static void uniqueUnpoolAndPadOps(List<OpCase> c) {
+        List<DataType> unique = List.of(DataType.FLOAT, DataType.INT64, DataType.INT64, DataType.INT64);
+        OpCase.Input values = constant(TensorData.ofFloats(new long[] {7}, 2, 1, 1, 3, 4, 3, -1));
+        c.add(new OpCase("Unique sorted without axis", "Unique", 17, List.of(), List.of(values), unique, false));
+        c.add(new OpCase("Unique in first-occurrence order", "Unique", 17, List.of(Attribute.of("sorted", 0L)), List.of(values), unique, false));
+        c.add(new OpCase("Unique int64 of a matrix, flattened", "Unique", 17, List.of(),
+                List.of(constant(TensorData.ofLongs(new long[] {2, 3}, 5, -2, 5, 0, 7, -2))),
+                List.of(DataType.INT64, DataType.INT64, DataType.INT64, DataType.INT64), false));
+        OpCase.Input rows = constant(TensorData.ofFloats(new long[] {4, 3}, 2, 0, 1, 1, 5, 0, 2, 0, 1, 1, 0, 9));
+        c.add(new OpCase("Unique rows sorted (axis 0)", "Unique", 17, List.of(Attribute.of("axis", 0L)), List.of(rows), unique, false));
+        c.add(new OpCase("Unique rows in first-occurrence order", "Unique", 17, List.of(Attribute.of("axis", 0L), Attribute.of("sorted", 0L)),
+                List.of(rows), unique, false));
+        c.add(new OpCase("Unique 3-D slices sorted along axis -1", "Unique", 17, List.of(Attribute.of("axis", -1L)),
+                List.of(constant(TensorData.ofFloats(new long[] {2, 2, 3}, 1, 0, 1, 2, 3, 2, 4, 4, 4, 0, 1, 0))), unique, false));
     }
 
     private static ValueInfo floats(String name) {
