@@ -446,7 +446,7 @@ final class OpCases {
                 List.of(param(randn(308, 2)), param(uniform(309, 0.5f, 1.2f, 2, 3))), ff, true));
     }
 
-    /** Unique (not differentiable). */
+    /** Unique (not differentiable) and MaxUnpool. */
     private static void uniqueUnpoolAndPadOps(List<OpCase> c) {
         List<DataType> unique = List.of(DataType.FLOAT, DataType.INT64, DataType.INT64, DataType.INT64);
         OpCase.Input values = constant(TensorData.ofFloats(new long[] {7}, 2, 1, 1, 3, 4, 3, -1));
@@ -461,6 +461,13 @@ final class OpCases {
                 List.of(rows), unique, false));
         c.add(new OpCase("Unique 3-D slices sorted along axis -1", "Unique", 17, List.of(Attribute.of("axis", -1L)),
                 List.of(constant(TensorData.ofFloats(new long[] {2, 2, 3}, 1, 0, 1, 2, 3, 2, 4, 4, 4, 0, 1, 0))), unique, false));
+
+        List<Attribute> unpool = List.of(Attribute.ofInts("kernel_shape", 2, 2), Attribute.ofInts("strides", 2, 2));
+        c.add(diff("MaxUnpool 2-D", "MaxUnpool", unpool, param(randn(310, 1, 2, 2, 2)),
+                constant(TensorData.ofLongs(new long[] {1, 2, 2, 2}, 5, 2, 13, 15, 16, 23, 28, 31))));
+        c.add(diff("MaxUnpool 1-D with pads", "MaxUnpool", List.of(Attribute.ofInts("kernel_shape", 3), Attribute.ofInts("strides", 2),
+                Attribute.ofInts("pads", 1, 1)), param(randn(311, 2, 1, 3)), constant(TensorData.ofLongs(new long[] {2, 1, 3}, 0, 2, 4, 6, 7, 9))));
+
     }
 
     private static ValueInfo floats(String name) {
