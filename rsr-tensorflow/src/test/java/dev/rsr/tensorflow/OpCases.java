@@ -446,7 +446,7 @@ final class OpCases {
                 List.of(param(randn(308, 2)), param(uniform(309, 0.5f, 1.2f, 2, 3))), ff, true));
     }
 
-    /** Unique (not differentiable) and MaxUnpool. */
+    /** Unique (not differentiable), MaxUnpool, and edge Pad with pads computed in the graph. */
     private static void uniqueUnpoolAndPadOps(List<OpCase> c) {
         List<DataType> unique = List.of(DataType.FLOAT, DataType.INT64, DataType.INT64, DataType.INT64);
         OpCase.Input values = constant(TensorData.ofFloats(new long[] {7}, 2, 1, 1, 3, 4, 3, -1));
@@ -468,6 +468,10 @@ final class OpCases {
         c.add(diff("MaxUnpool 1-D with pads", "MaxUnpool", List.of(Attribute.ofInts("kernel_shape", 3), Attribute.ofInts("strides", 2),
                 Attribute.ofInts("pads", 1, 1)), param(randn(311, 2, 1, 3)), constant(TensorData.ofLongs(new long[] {2, 1, 3}, 0, 2, 4, 6, 7, 9))));
 
+        c.add(diff("Pad edge with computed pads", "Pad", List.of(Attribute.of("mode", "edge")), param(randn(312, 2, 3)),
+                OpCase.computed(TensorData.vectorOfLongs(1, 0, 2, 1))));
+        c.add(diff("Pad wrap with computed pads", "Pad", List.of(Attribute.of("mode", "wrap")), param(randn(313, 2, 3)),
+                OpCase.computed(TensorData.vectorOfLongs(0, 2, 1, 1))));
     }
 
     private static ValueInfo floats(String name) {

@@ -245,8 +245,7 @@ public final class IndexOps implements OpConverterProvider {
         return List.of(switch (mode) {
             case "constant" -> value == null ? op(c, "Pad", x, paddings) : padWithValue(c, x, paddings, value);
             case "reflect" -> builder(c, "MirrorPad", x, paddings).setAttr("mode", "REFLECT").build().output(0);
-            case "edge", "wrap" -> gatherPad(c, x, rank, mode.equals("edge"), known != null ? known
-                    : c.constantLongs(1, "pads (for mode " + mode + ")"));
+            case "edge", "wrap" -> gatherPad(c, x, rank, mode.equals("edge"), known, pads);
             default -> throw c.error("mode '" + mode + "' is not one of constant, reflect, edge, wrap");
         });
     }
@@ -285,18 +284,21 @@ public final class IndexOps implements OpConverterProvider {
     /**
      * Edge or wrap padding as a gather along each padded axis: positions −b … n + e − 1 clamped to
      * the axis (edge) or taken modulo its length (wrap). TensorFlow has no such pad; gathers also
-     * differentiate.
+     * differentiate. Pads known only at run time ({@code known} null) are read from {@code pads}, an
+     * int64 [begins…, ends…], and every axis is gathered.
      */
-    private static Output<?> gatherPad(ConversionContext c, Output<?> x, int rank, boolean edge, long[] pads) {
+    private static Output<?> gatherPad(ConversionContext c, Output<?> x, int rank, boolean edge, long[] known, Output<?> pads) {
         Output<?> y = x;
         for (int axis = 0; axis < rank; axis++) {
-            long before = pads[axis], after = pads[axis + rank];
-            if (before == 0 && after == 0) {
+            if (known != null && known[axis] == 0 && known[axis + rank] == 0) {
                 continue;
             }
+            Output<?> before = known != null ? c.scalar(known[axis], DataType.INT64)
+                    : Tf.reshape(c, Tf.slice1d(c, pads, axis, (long) axis + 1), c.longs());
+            Output<?> after = known != null ? c.scalar(known[axis + rank], DataType.INT64)
+                    : Tf.reshape(c, Tf.slice1d(c, pads, axis + rank, (long) axis + rank + 1), c.longs());
             Output<?> n = Tf.dim(c, y, axis);
-            Output<?> positions = op(c, "Sub", Tf.iota(c, op(c, "AddV2", n, c.scalar(before + after, DataType.INT64))),
-                    c.scalar(before, DataType.INT64));
+            Output<?> positions = op(c, "Sub", Tf.iota(c, op(c, "AddV2", op(c, "AddV2", n, before), after)), before);
             Output<?> index = edge
                     ? op(c, "Minimum", op(c, "Maximum", positions, c.scalar(0, DataType.INT64)), op(c, "Sub", n, c.scalar(1, DataType.INT64)))
                     : op(c, "FloorMod", positions, n);
