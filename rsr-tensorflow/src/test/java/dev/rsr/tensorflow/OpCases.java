@@ -201,6 +201,7 @@ final class OpCases {
         samplingOps(c);
         controlFlowOps(c);
         uniqueUnpoolAndPadOps(c);
+        detectionOps(c);
         return c;
     }
 
@@ -711,5 +712,26 @@ final class OpCases {
                 Attribute.of("storage_order", 1L)), param(randn(629, 2, 2, 4, 5))).withOutputs(withIndices, false));
         c.add(diff("MaxPool 1-D Indices ceil_mode", "MaxPool", List.of(Attribute.ofInts("kernel_shape", 2), Attribute.ofInts("strides", 2),
                 Attribute.of("ceil_mode", 1L)), param(randn(630, 1, 2, 7))).withOutputs(withIndices, false));
+    }
+
+    /** NonMaxSuppression of {@link dev.rsr.tensorflow.ops.DetectionOps}: selected indices, compared exactly. */
+    private static void detectionOps(List<OpCase> c) {
+        List<DataType> selected = List.of(DataType.INT64);
+        // Random corners in either order, so many boxes overlap.
+        c.add(new OpCase("NonMaxSuppression 2 batches 3 classes, thresholds", "NonMaxSuppression", 11, List.of(),
+                List.of(constant(uniform(700, 0f, 1f, 2, 8, 4)), constant(uniform(701, 0f, 1f, 2, 3, 8)),
+                        constant(TensorData.ofLongs(new long[0], 3)), constant(TensorData.scalarFloat(0.3f)),
+                        constant(TensorData.scalarFloat(0.2f))), selected, false));
+        c.add(new OpCase("NonMaxSuppression center_point_box, no score threshold, limit above the box count", "NonMaxSuppression", 11,
+                List.of(Attribute.of("center_point_box", 1L)), List.of(constant(uniform(702, 0.1f, 1f, 1, 6, 4)),
+                constant(uniform(703, 0f, 1f, 1, 2, 6)), constant(TensorData.ofLongs(new long[] {1}, 100)),
+                constant(TensorData.ofFloats(new long[] {1}, 0.4f))), selected, false));
+        // Equal scores: the lower box index wins; identical boxes have an IoU of 1.
+        c.add(new OpCase("NonMaxSuppression tied scores and identical boxes", "NonMaxSuppression", 11, List.of(),
+                List.of(constant(TensorData.ofFloats(new long[] {1, 4, 4}, 0, 0, 1, 1, 0, 0, 1, 1, 0, 2, 1, 3, 1, 3, 0, 2)),
+                        constant(TensorData.ofFloats(new long[] {1, 1, 4}, 0.5f, 0.5f, 0.5f, 0.9f)),
+                        constant(TensorData.ofLongs(new long[0], 4)), constant(TensorData.scalarFloat(0.5f))), selected, false));
+        c.add(new OpCase("NonMaxSuppression without max_output_boxes_per_class selects nothing", "NonMaxSuppression", 11, List.of(),
+                List.of(constant(uniform(704, 0f, 1f, 1, 3, 4)), constant(uniform(705, 0f, 1f, 1, 1, 3))), selected, false));
     }
 }
