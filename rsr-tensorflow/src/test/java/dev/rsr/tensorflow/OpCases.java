@@ -202,6 +202,7 @@ final class OpCases {
         controlFlowOps(c);
         uniqueUnpoolAndPadOps(c);
         detectionOps(c);
+        lpPoolOps(c);
         return c;
     }
 
@@ -733,5 +734,20 @@ final class OpCases {
                         constant(TensorData.ofLongs(new long[0], 4)), constant(TensorData.scalarFloat(0.5f))), selected, false));
         c.add(new OpCase("NonMaxSuppression without max_output_boxes_per_class selects nothing", "NonMaxSuppression", 11, List.of(),
                 List.of(constant(uniform(704, 0f, 1f, 1, 3, 4)), constant(uniform(705, 0f, 1f, 1, 1, 3))), selected, false));
+    }
+
+    /** LpPool: a sum pool of |x|^p in 1 to 3 dimensions, padding counting as zeros. */
+    private static void lpPoolOps(List<OpCase> c) {
+        c.add(new OpCase("LpPool p 2 pads strides", "LpPool", 18, List.of(Attribute.ofInts("kernel_shape", 3, 2),
+                Attribute.ofInts("pads", 1, 0, 1, 1), Attribute.ofInts("strides", 2, 1)), List.of(param(randn(710, 2, 2, 5, 4))), F, true));
+        c.add(new OpCase("LpPool 1-D p 3", "LpPool", 18, List.of(Attribute.ofInts("kernel_shape", 3), Attribute.of("p", 3L),
+                Attribute.ofInts("strides", 2)), List.of(param(randn(711, 1, 3, 8))), F, true));
+        c.add(new OpCase("LpPool 3-D p 1 dilated ceil_mode", "LpPool", 18, List.of(Attribute.ofInts("kernel_shape", 2, 2, 2), Attribute.of("p", 1L),
+                Attribute.ofInts("dilations", 2, 1, 1), Attribute.ofInts("strides", 1, 2, 2), Attribute.of("ceil_mode", 1L)),
+                List.of(param(randn(712, 1, 2, 4, 5, 5))), F, true));
+        c.add(new OpCase("LpPool SAME_LOWER strides", "LpPool", 18, List.of(Attribute.of("auto_pad", "SAME_LOWER"),
+                Attribute.ofInts("kernel_shape", 2, 3), Attribute.ofInts("strides", 2, 2)), List.of(param(randn(713, 1, 2, 5, 6))), F, true));
+        c.add(new OpCase("LpPool opset 11 p 2", "LpPool", 11, List.of(Attribute.ofInts("kernel_shape", 2, 2)),
+                List.of(param(randn(714, 1, 3, 4, 4))), F, true));
     }
 }

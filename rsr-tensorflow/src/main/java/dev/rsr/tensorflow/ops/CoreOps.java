@@ -107,6 +107,7 @@ public final class CoreOps implements OpConverterProvider {
         m.put("ConvTranspose", OneDimensional.lifting(TransposedConvolution::convert, 2));
         m.put("MaxPool", OneDimensional.lifting(c -> Pooling.convert(c, true), 1));
         m.put("AveragePool", OneDimensional.lifting(c -> Pooling.convert(c, false), 1));
+        m.put("LpPool", OneDimensional.lifting(Pooling::lpPool, 1));
         m.put("GlobalAveragePool", c -> List.of(Tf.reduce(c, "Mean", c.input(0), c.int32s(Tf.range(2, c.rank(c.input(0)))), true)));
         m.put("GlobalMaxPool", c -> List.of(Tf.reduce(c, "Max", c.input(0), c.int32s(Tf.range(2, c.rank(c.input(0)))), true)));
         return Collections.unmodifiableMap(m);

@@ -12,19 +12,41 @@ import java.util.List;
 import org.tensorflow.Output;
 
 /**
- * ONNX MaxPool and AveragePool in 2 and 3 spatial dimensions (1-D through {@link OneDimensional}),
- * channels-last inside. The padding is a Pad op (−∞ for MaxPool) so that TensorFlow's pools run
+ * ONNX MaxPool, AveragePool and LpPool in 2 and 3 spatial dimensions (1-D through
+ * {@link OneDimensional}), channels-last inside. The padding is a Pad op (−∞ for MaxPool) so that TensorFlow's pools run
  * unpadded; ceil_mode pads the end further. Without dilation TensorFlow's MaxPool, AvgPool,
  * MaxPool3D and AvgPool3D (all differentiable) do the pooling; TensorFlow's pools have no
  * dilation, so a dilated one is the maximum or sum of one strided slice per kernel tap.
- * MaxPool's Indices output is the input position of the window's first maximum.
+ * MaxPool's Indices output is the input position of the window's first maximum. LpPool is a sum
+ * pool of {@code |x|^p}: the zero-padded average pool times the window size.
  */
 final class Pooling {
     private Pooling() {
     }
 
+    /** What a pool does with its window: ONNX's padding is −∞ for the maximum and zeros for the sum. */
+    private enum Kind { MAX, AVERAGE, SUM }
+
     static List<Output<?>> convert(ConversionContext c, boolean max) {
+        return convert(c, c.input(0), max ? Kind.MAX : Kind.AVERAGE);
+    }
+
+    /** LpPool: {@code (Σ |x|^p)^(1/p)} over each window, padding counting as zeros. */
+    static List<Output<?>> lpPool(ConversionContext c) {
         Output<?> x = c.input(0);
+        long p = c.node().intAttribute("p", 2);
+        if (p < 1) {
+            throw c.error("attribute p must be at least 1, got " + p);
+        }
+        DataType type = c.typeOf(x);
+        // Square and Sqrt for the common p = 2: simpler kernels and gradients than Pow's.
+        Output<?> powered = p == 1 ? op(c, "Abs", x) : p == 2 ? op(c, "Square", x) : op(c, "Pow", op(c, "Abs", x), c.scalar(p, type));
+        Output<?> sum = convert(c, powered, Kind.SUM).get(0);
+        return List.of(p == 1 ? sum : p == 2 ? op(c, "Sqrt", sum) : op(c, "Pow", sum, c.scalar(1.0 / p, type)));
+    }
+
+    private static List<Output<?>> convert(ConversionContext c, Output<?> x, Kind kind) {
+        boolean max = kind == Kind.MAX;
         int n = Convolution.spatialRank(c, x);
         long[] kernel = c.node().attribute("kernel_shape").map(Attribute::asInts).orElseThrow(() -> c.error("kernel_shape is required"));
         long[] strides = Convolution.ints(c, "strides", n, 1);
@@ -40,13 +62,14 @@ final class Pooling {
         long[] in = Convolution.spatialSizes(x);
         if (pads == null && !indices) {
             // SAME_UPPER with sizes unknown while compiling: TensorFlow's SAME pools only real elements.
-            if (includePad) {
-                throw c.error("count_include_pad with auto_pad needs the spatial sizes known while compiling in the TensorFlow backend");
+            if (includePad || kind == Kind.SUM) {
+                throw c.error("auto_pad " + (includePad ? "with count_include_pad " : "")
+                        + "needs the spatial sizes known while compiling in the TensorFlow backend");
             }
             return List.of(Convolution.channelsFirst(c, pool(c, tfOp, channelsLast, kernel, strides, "SAME")));
         }
         boolean padded = pads != null && Arrays.stream(pads).anyMatch(p -> p != 0);
-        if (in == null && (ceil || dilated || indices || (padded && !max && !includePad))) {
+        if (in == null && (ceil || dilated || indices || (padded && kind == Kind.AVERAGE && !includePad))) {
             throw c.error("this pooling needs the spatial sizes known while compiling in the TensorFlow backend");
         }
         long[] padsWithCeil = ceil ? ceilPads(in, kernel, strides, dilations, pads) : pads;
@@ -79,7 +102,10 @@ final class Pooling {
                 y = y == null ? part : op(c, max ? "Maximum" : "AddV2", y, part);
             } while (next(tap, kernel));
         }
-        if (!max) {
+        if (kind == Kind.SUM && !dilated) {
+            long window = Arrays.stream(kernel).reduce(1, (a, b) -> a * b);
+            y = op(c, "Mul", y, c.scalar(window, type));
+        } else if (kind == Kind.AVERAGE) {
             // TensorFlow's AvgPool divides by the window size and a sum by nothing: divide by the
             // ONNX count instead where it differs (computed here: OnesLike has no TensorFlow gradient).
             long window = Arrays.stream(kernel).reduce(1, (a, b) -> a * b);
