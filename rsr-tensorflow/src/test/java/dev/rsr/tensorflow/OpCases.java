@@ -203,6 +203,7 @@ final class OpCases {
         uniqueUnpoolAndPadOps(c);
         detectionOps(c);
         lpPoolOps(c);
+        linearAlgebraOps(c);
         return c;
     }
 
@@ -749,5 +750,25 @@ final class OpCases {
                 Attribute.ofInts("kernel_shape", 2, 3), Attribute.ofInts("strides", 2, 2)), List.of(param(randn(713, 1, 2, 5, 6))), F, true));
         c.add(new OpCase("LpPool opset 11 p 2", "LpPool", 11, List.of(Attribute.ofInts("kernel_shape", 2, 2)),
                 List.of(param(randn(714, 1, 3, 4, 4))), F, true));
+    }
+
+    /** The converters of {@link dev.rsr.tensorflow.ops.LinearAlgebraOps}: Einsum and Det. */
+    private static void linearAlgebraOps(List<OpCase> c) {
+        c.add(einsum("Einsum batch matmul, spaces", "bij, bjk -> bik", param(randn(720, 2, 3, 4)), param(randn(721, 2, 4, 5))));
+        c.add(einsum("Einsum implicit output", "kj,ji", param(randn(722, 3, 4)), param(randn(723, 4, 2))));
+        c.add(einsum("Einsum inner product", "i,i", param(randn(724, 5)), param(randn(725, 5))));
+        c.add(einsum("Einsum batch diagonal", "...ii->...i", param(randn(726, 2, 3, 3))));
+        c.add(einsum("Einsum sum and transpose", "ijk->kj", param(randn(727, 2, 3, 4))));
+        c.add(einsum("Einsum three operands", "ij,jk,kl->li", param(randn(728, 2, 3)), param(randn(729, 3, 4)), param(randn(730, 4, 2))));
+        c.add(einsum("Einsum ellipsis", "...ij,...jk->...ik", param(randn(731, 2, 3, 4)), param(randn(732, 2, 4, 2))));
+        c.add(new OpCase("Det 2-D", "Det", 11, List.of(), List.of(param(randn(733, 3, 3))), F, true));
+        c.add(new OpCase("Det batched", "Det", 11, List.of(), List.of(param(randn(734, 2, 2, 4, 4))), F, true));
+        // Singular: the gradient, the cofactor matrix, is still defined.
+        c.add(new OpCase("Det singular", "Det", 11, List.of(), List.of(param(TensorData.ofFloats(new long[] {3, 3}, 1, 2, 3, 2, 4, 6, 0, 1, 5))),
+                F, true));
+    }
+
+    private static OpCase einsum(String label, String equation, OpCase.Input... inputs) {
+        return new OpCase(label, "Einsum", 12, List.of(Attribute.of("equation", equation)), Arrays.asList(inputs), F, true);
     }
 }
