@@ -204,6 +204,7 @@ final class OpCases {
         detectionOps(c);
         lpPoolOps(c);
         linearAlgebraOps(c);
+        col2ImOps(c);
         return c;
     }
 
@@ -770,5 +771,16 @@ final class OpCases {
 
     private static OpCase einsum(String label, String equation, OpCase.Input... inputs) {
         return new OpCase(label, "Einsum", 12, List.of(Attribute.of("equation", equation)), Arrays.asList(inputs), F, true);
+    }
+
+    /** Col2Im: overlapping blocks summed back into images. */
+    private static void col2ImOps(List<OpCase> c) {
+        c.add(new OpCase("Col2Im overlapping blocks", "Col2Im", 18, List.of(), List.of(param(randn(740, 2, 8, 12)),
+                constant(TensorData.vectorOfLongs(4, 5)), constant(TensorData.vectorOfLongs(2, 2))), F, true));
+        c.add(new OpCase("Col2Im pads strides dilations", "Col2Im", 18, List.of(Attribute.ofInts("pads", 1, 0, 1, 1),
+                Attribute.ofInts("strides", 2, 1), Attribute.ofInts("dilations", 1, 2)), List.of(param(randn(741, 1, 6, 6)),
+                constant(TensorData.vectorOfLongs(5, 5)), constant(TensorData.vectorOfLongs(2, 3))), F, true));
+        c.add(new OpCase("Col2Im 3-D", "Col2Im", 18, List.of(), List.of(param(randn(742, 1, 16, 12)),
+                constant(TensorData.vectorOfLongs(3, 3, 4)), constant(TensorData.vectorOfLongs(2, 2, 2))), F, true));
     }
 }

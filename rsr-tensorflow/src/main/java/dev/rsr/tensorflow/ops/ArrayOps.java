@@ -16,7 +16,7 @@ import org.tensorflow.Output;
 
 /**
  * Ops that rearrange or select elements: EyeLike, GatherND, Compress, DepthToSpace, SpaceToDepth,
- * ReverseSequence. Each is a gather, a reshape and transpose, or a TensorFlow op with a gradient,
+ * ReverseSequence, Col2Im. Each is a gather, a reshape and transpose, or a TensorFlow op with a gradient,
  * so the data input trains through all of them.
  */
 public final class ArrayOps implements OpConverterProvider {
@@ -36,6 +36,7 @@ public final class ArrayOps implements OpConverterProvider {
         m.put("DepthToSpace", ArrayOps::depthToSpace);
         m.put("SpaceToDepth", ArrayOps::spaceToDepth);
         m.put("CenterCropPad", ArrayOps::centerCropPad);
+        m.put("Col2Im", ArrayOps::col2Im);
         m.put("ReverseSequence", c -> List.of(builder(c, "ReverseSequence", c.input(0), Tf.cast(c, c.input(1), DataType.INT64))
                 .setAttr("seq_dim", c.node().intAttribute("time_axis", 0))
                 .setAttr("batch_dim", c.node().intAttribute("batch_axis", 1)).build().output(0)));
@@ -152,6 +153,63 @@ public final class ArrayOps implements OpConverterProvider {
         Output<?> blocks = Tf.reshape(c, x, Tf.concat(c, List.of(n, channels, h, c.longs(b), w, c.longs(b))));
         Output<?> moved = Tf.transpose(c, blocks, 0, 3, 5, 1, 2, 4);
         return List.of(Tf.reshape(c, moved, Tf.concat(c, List.of(n, op(c, "Mul", channels, c.longs(b * b)), h, w))));
+    }
+
+    /**
+     * Col2Im: each column element added into the padded image at its block's position plus its
+     * offset in the block, an UnsortedSegmentSum (its gradient is a gather), then the padding cut
+     * away. The positions are computed in the graph, as image and block shapes may be inputs.
+     */
+    private static List<Output<?>> col2Im(ConversionContext c) {
+        Output<?> imageShape = Tf.cast(c, c.input(1), DataType.INT64), blockShape = Tf.cast(c, c.input(2), DataType.INT64);
+        long n = imageShape.shape().numDimensions() == 1 ? imageShape.shape().get(0) : -1;
+        if (n < 1) {
+            throw c.error("image_shape (input 1) needs a static length in the TensorFlow backend, got shape " + imageShape.shape());
+        }
+        int dims = (int) n;
+        long[] strides = Convolution.ints(c, "strides", dims, 1);
+        long[] dilations = Convolution.ints(c, "dilations", dims, 1);
+        long[] pads = Convolution.ints(c, "pads", 2 * dims, 0);
+        long[] padding = new long[dims];
+        for (int i = 0; i < dims; i++) {
+            padding[i] = pads[i] + pads[dims + i];
+        }
+        Output<?> padded = op(c, "AddV2", imageShape, c.longs(padding));
+        // Blocks along each axis: (padded − (block − 1)·dilation − 1) / stride + 1.
+        Output<?> span = op(c, "AddV2", op(c, "Mul", op(c, "Sub", blockShape, c.scalar(1, DataType.INT64)), c.longs(dilations)),
+                c.scalar(1, DataType.INT64));
+        Output<?> blocks = op(c, "AddV2", op(c, "FloorDiv", op(c, "Sub", padded, span), c.longs(strides)), c.scalar(1, DataType.INT64));
+        // Column (k, l), k the offset in the block and l the block, both row-major over the axes,
+        // lands at padded position l·stride + k·dilation: a table shaped [block..., blocks...].
+        Output<?> positions = null;
+        Output<?> axisStride = c.scalar(1, DataType.INT64);
+        for (int i = dims - 1; i >= 0; i--) {
+            Output<?> k = op(c, "Mul", Tf.iota(c, element(c, blockShape, i)), c.scalar(dilations[i], DataType.INT64));
+            Output<?> l = op(c, "Mul", Tf.iota(c, element(c, blocks, i)), c.scalar(strides[i], DataType.INT64));
+            long[] kShape = new long[2 * dims], lShape = new long[2 * dims];
+            java.util.Arrays.fill(kShape, 1);
+            java.util.Arrays.fill(lShape, 1);
+            kShape[i] = -1;
+            lShape[dims + i] = -1;
+            Output<?> along = op(c, "Mul", op(c, "AddV2", Tf.reshape(c, k, c.longs(kShape)), Tf.reshape(c, l, c.longs(lShape))), axisStride);
+            positions = positions == null ? along : op(c, "AddV2", positions, along);
+            axisStride = op(c, "Mul", axisStride, element(c, padded, i));
+        }
+        Output<?> x = c.input(0);
+        Output<?> columns = Tf.reshape(c, x, Tf.concat(c, List.of(Tf.slice1d(c, Tf.shape(c, x), 0, 1L), c.longs(-1),
+                Tf.reduce(c, "Prod", Tf.concat(c, List.of(blockShape, blocks)), c.int32s(0), true))));
+        Output<?> summed = op(c, "UnsortedSegmentSum", Tf.transpose(c, columns, 2, 0, 1), Tf.reshape(c, positions, c.longs(-1)), axisStride);
+        Output<?> channelsFirst = Tf.transpose(c, summed, 1, 2, 0);
+        Output<?> y = Tf.reshape(c, channelsFirst, Tf.concat(c, List.of(Tf.slice1d(c, Tf.shape(c, channelsFirst), 0, 2L), padded)));
+        long[] begin = new long[dims + 2];
+        System.arraycopy(pads, 0, begin, 2, dims);
+        // int32 bounds: the C++ gradient of Slice computes with an int32 shape.
+        return List.of(op(c, "Slice", y, c.int32s(begin), Tf.cast(c, Tf.concat(c, List.of(c.longs(-1, -1), imageShape)), DataType.INT32)));
+    }
+
+    /** Element {@code i} of a 1-D tensor, as a scalar. */
+    private static Output<?> element(ConversionContext c, Output<?> v, int i) {
+        return Tf.reshape(c, Tf.slice1d(c, v, i, (long) i + 1), c.longs());
     }
 
     /** The length of axis {@code a} as a one-element vector, for building shapes. */
