@@ -205,6 +205,7 @@ final class OpCases {
         lpPoolOps(c);
         linearAlgebraOps(c);
         col2ImOps(c);
+        smallOps(c);
         return c;
     }
 
@@ -782,5 +783,30 @@ final class OpCases {
                 constant(TensorData.vectorOfLongs(5, 5)), constant(TensorData.vectorOfLongs(2, 3))), F, true));
         c.add(new OpCase("Col2Im 3-D", "Col2Im", 18, List.of(), List.of(param(randn(742, 1, 16, 12)),
                 constant(TensorData.vectorOfLongs(3, 3, 4)), constant(TensorData.vectorOfLongs(2, 2, 2))), F, true));
+    }
+
+    /** Split's uneven num_outputs, ReduceMax and ReduceMin on booleans, MeanVarianceNormalization, NonZero, BitShift. */
+    private static void smallOps(List<OpCase> c) {
+        c.add(new OpCase("Split num_outputs uneven", "Split", 18, List.of(Attribute.of("num_outputs", 3L)), List.of(param(randn(750, 7, 2))),
+                List.of(DataType.FLOAT, DataType.FLOAT, DataType.FLOAT), true));
+        c.add(new OpCase("Split num_outputs uneven axis 1", "Split", 18, List.of(Attribute.of("axis", 1L), Attribute.of("num_outputs", 2L)),
+                List.of(param(randn(751, 2, 5))), List.of(DataType.FLOAT, DataType.FLOAT), true));
+        OpCase.Input bools = constant(TensorData.ofBools(new long[] {2, 3}, true, false, true, true, true, true));
+        c.add(new OpCase("ReduceMax booleans", "ReduceMax", 20, List.of(Attribute.of("keepdims", 0L)), List.of(bools,
+                constant(TensorData.vectorOfLongs(1))), B, false));
+        c.add(new OpCase("ReduceMin booleans", "ReduceMin", 20, List.of(), List.of(bools, constant(TensorData.vectorOfLongs(1))), B, false));
+        c.add(new OpCase("MeanVarianceNormalization default axes", "MeanVarianceNormalization", 13, List.of(),
+                List.of(param(randn(752, 2, 3, 4, 2))), F, true));
+        c.add(new OpCase("MeanVarianceNormalization axes -1 1", "MeanVarianceNormalization", 13, List.of(Attribute.ofInts("axes", -1, 1)),
+                List.of(param(randn(753, 2, 3, 4))), F, true));
+        c.add(new OpCase("NonZero float", "NonZero", 13, List.of(), List.of(constant(TensorData.ofFloats(new long[] {2, 3}, 0, 1.5f, 0, -2, 0, 3))),
+                List.of(DataType.INT64), false));
+        c.add(new OpCase("NonZero booleans", "NonZero", 13, List.of(), List.of(bools), List.of(DataType.INT64), false));
+        OpCase.Input bytes = constant(TensorData.ofRaw(DataType.UINT8, new long[] {4}, new byte[] {16, 4, 1, (byte) 200}));
+        OpCase.Input shifts = constant(TensorData.ofRaw(DataType.UINT8, new long[] {4}, new byte[] {1, 2, 3, 1}));
+        c.add(new OpCase("BitShift left uint8", "BitShift", 11, List.of(Attribute.of("direction", "LEFT")), List.of(bytes, shifts),
+                List.of(DataType.UINT8), false));
+        c.add(new OpCase("BitShift right uint8", "BitShift", 11, List.of(Attribute.of("direction", "RIGHT")), List.of(bytes, shifts),
+                List.of(DataType.UINT8), false));
     }
 }

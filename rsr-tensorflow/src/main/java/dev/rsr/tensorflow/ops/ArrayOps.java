@@ -16,7 +16,7 @@ import org.tensorflow.Output;
 
 /**
  * Ops that rearrange or select elements: EyeLike, GatherND, Compress, DepthToSpace, SpaceToDepth,
- * ReverseSequence, Col2Im. Each is a gather, a reshape and transpose, or a TensorFlow op with a gradient,
+ * ReverseSequence, Col2Im, NonZero. Each is a gather, a reshape and transpose, or a TensorFlow op with a gradient,
  * so the data input trains through all of them.
  */
 public final class ArrayOps implements OpConverterProvider {
@@ -37,6 +37,8 @@ public final class ArrayOps implements OpConverterProvider {
         m.put("SpaceToDepth", ArrayOps::spaceToDepth);
         m.put("CenterCropPad", ArrayOps::centerCropPad);
         m.put("Col2Im", ArrayOps::col2Im);
+        // TensorFlow's Where lists the coordinates of non-zero elements as [count, rank], ONNX as [rank, count].
+        m.put("NonZero", c -> List.of(Tf.transpose(c, op(c, "Where", c.input(0)), 1, 0)));
         m.put("ReverseSequence", c -> List.of(builder(c, "ReverseSequence", c.input(0), Tf.cast(c, c.input(1), DataType.INT64))
                 .setAttr("seq_dim", c.node().intAttribute("time_axis", 0))
                 .setAttr("batch_dim", c.node().intAttribute("batch_axis", 1)).build().output(0)));

@@ -94,8 +94,9 @@ public final class CoreOps implements OpConverterProvider {
         // Reductions.
         m.put("ReduceMean", reduce("Mean", 18));
         m.put("ReduceSum", reduce("Sum", 13));
-        m.put("ReduceMax", reduce("Max", 18));
-        m.put("ReduceMin", reduce("Min", 18));
+        // TensorFlow's Max and Min take no booleans: their maximum is Any, their minimum All.
+        m.put("ReduceMax", reduce(18, (c, x, axes, keep) -> Tf.reduce(c, c.typeOf(x) == DataType.BOOL ? "Any" : "Max", x, axes, keep)));
+        m.put("ReduceMin", reduce(18, (c, x, axes, keep) -> Tf.reduce(c, c.typeOf(x) == DataType.BOOL ? "All" : "Min", x, axes, keep)));
         m.put("ReduceProd", reduce("Prod", 18));
         m.put("ReduceSumSquare", reduce(18, (c, x, axes, keep) -> Tf.reduce(c, "Sum", op(c, "Square", x), axes, keep)));
         m.put("ReduceL1", reduce(18, (c, x, axes, keep) -> Tf.reduce(c, "Sum", op(c, "Abs", x), axes, keep)));
@@ -387,6 +388,15 @@ public final class CoreOps implements OpConverterProvider {
             sizes = c.node().attribute("split").get().asInts();
         }
         Output<?> axisInput = c.constant(TensorData.ofInts(new long[0], axis));
+        if (sizes == null && c.node().attribute("num_outputs").isPresent()) {
+            // Opset 18's num_outputs: chunks of ceil(length / outputs), the last one smaller, which
+            // TensorFlow's Split (even parts only) cannot make; SplitV takes the sizes, the last as −1.
+            Output<?> length = Tf.dim(c, x, axis);
+            Output<?> chunk = op(c, "FloorDiv", op(c, "AddV2", length, c.scalar(outputs - 1, DataType.INT64)), c.scalar(outputs, DataType.INT64));
+            Output<?> chunks = op(c, "Fill", c.longs(outputs - 1), chunk);
+            return splitOutputs(builder(c, "SplitV", x, Tf.concat(c, List.of(chunks, c.longs(-1))), axisInput)
+                    .setAttr("num_split", (long) outputs).build(), outputs);
+        }
         var b = sizes == null ? builder(c, "Split", axisInput, x) : builder(c, "SplitV", x, c.longs(sizes), axisInput);
         return splitOutputs(b.setAttr("num_split", (long) outputs).build(), outputs);
     }

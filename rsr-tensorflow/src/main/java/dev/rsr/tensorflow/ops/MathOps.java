@@ -43,6 +43,13 @@ public final class MathOps implements OpConverterProvider {
             m.put(pair[0], c -> List.of(op(c, pair[1], c.input(0))));
         }
         m.put("IsInf", MathOps::isInf);
+        m.put("BitShift", c -> {
+            String direction = c.node().attribute("direction").map(dev.rsr.ir.Attribute::asString).orElse("");
+            if (!direction.equals("LEFT") && !direction.equals("RIGHT")) {
+                throw c.error("attribute direction must be LEFT or RIGHT, got '" + direction + "'");
+            }
+            return List.of(op(c, direction.equals("LEFT") ? "LeftShift" : "RightShift", c.input(0), c.input(1)));
+        });
         m.put("Mod", c -> {
             // fmod=0: the sign of the divisor, as Python's %; fmod=1: the sign of the dividend, as C's fmod.
             boolean fmod = c.node().intAttribute("fmod", 0) != 0;

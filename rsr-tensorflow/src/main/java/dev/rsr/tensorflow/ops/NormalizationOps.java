@@ -15,7 +15,7 @@ import org.tensorflow.Output;
 
 /**
  * Normalizations over NC… inputs, written out from means and variances so TensorFlow
- * differentiates them: InstanceNormalization, GroupNormalization and LRN.
+ * differentiates them: InstanceNormalization, GroupNormalization, LRN and MeanVarianceNormalization.
  */
 public final class NormalizationOps implements OpConverterProvider {
     public static final String NAME = "rsr-normalization-ops";
@@ -31,6 +31,7 @@ public final class NormalizationOps implements OpConverterProvider {
         m.put("InstanceNormalization", NormalizationOps::instanceNormalization);
         m.put("GroupNormalization", NormalizationOps::groupNormalization);
         m.put("LRN", NormalizationOps::localResponseNormalization);
+        m.put("MeanVarianceNormalization", NormalizationOps::meanVarianceNormalization);
         return Collections.unmodifiableMap(m);
     }
 
@@ -79,6 +80,25 @@ public final class NormalizationOps implements OpConverterProvider {
         Output<?> variance = Tf.reduce(c, "Mean", op(c, "Square", centered), axes, true);
         Output<?> epsilon = c.scalar(c.node().floatAttribute("epsilon", 1e-5f), type);
         return op(c, "Mul", centered, op(c, "Rsqrt", op(c, "AddV2", variance, epsilon)));
+    }
+
+    /**
+     * MeanVarianceNormalization: {@code (x − mean) / (√variance + 1e-9)} over {@code axes} (default
+     * 0, 2, 3), the epsilon of ONNX's function body.
+     */
+    private static List<Output<?>> meanVarianceNormalization(ConversionContext c) {
+        Output<?> x = c.input(0);
+        int rank = c.rank(x);
+        long[] axes = c.node().attribute("axes").map(dev.rsr.ir.Attribute::asInts).orElse(new long[] {0, 2, 3}).clone();
+        for (int i = 0; i < axes.length; i++) {
+            if (axes[i] < -rank || axes[i] >= rank) {
+                throw c.error("attribute axes holds " + axes[i] + ", outside an input of rank " + rank);
+            }
+            axes[i] = Tf.axis(axes[i], rank);
+        }
+        Output<?> centered = op(c, "Sub", x, Tf.reduce(c, "Mean", x, c.int32s(axes), true));
+        Output<?> deviation = op(c, "Sqrt", Tf.reduce(c, "Mean", op(c, "Square", centered), c.int32s(axes), true));
+        return List.of(op(c, "RealDiv", centered, op(c, "AddV2", deviation, c.scalar(1e-9, c.typeOf(x)))));
     }
 
     /** A per-channel vector shaped {@code [C, 1, …]} to broadcast over NC… of {@code rank}. */
