@@ -9,7 +9,7 @@ import dev.rsr.engine.FineTuneMetrics;
 import dev.rsr.engine.FineTuner;
 import dev.rsr.engine.RefineConfig;
 import dev.rsr.engine.TextBatches;
-import dev.rsr.engine.TextTask;
+import dev.rsr.error.ConfigurationException;
 import dev.rsr.error.ModelException;
 import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
@@ -26,6 +26,7 @@ import dev.rsr.zoo.TextClassifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +36,14 @@ import picocli.CommandLine.Option;
 @Command(name = "finetune", mixinStandardHelpOptions = true,
         description = {"Refine a text classifier on labelled texts (TSV, CSV or JSONL) with TensorFlow, by any method of the engine "
                 + "(full, bitfit, child-tuning-f, fish, lisa, rsr), export it as ONNX with its tokenizer, labels and provenance, and "
-                + "check that ONNX Runtime reproduces TensorFlow's predictions on the eval set."})
+                + "check that ONNX Runtime reproduces TensorFlow's predictions on the eval set.",
+                "Any other classifier (--model M.onnx that takes no input_ids, or whose JSONL data holds input_ids and no text) "
+                        + "trains on JSONL examples of its inputs: one JSON object per line with the model's inputs by name, as rsr "
+                        + "predict takes them (one example, without the batch dimension), and \"label\", an integer class id from 0 "
+                        + "to classes-1 (string labels are not taken). It trains the softmax cross-entropy of --logits; the refined "
+                        + "model carries provenance but no tokenizer or label names. A model file counts as pretrained (default base rate "
+                        + "5e-05): give --lr (or --reinit) for one that is not. A fixed first dimension of its inputs and outputs "
+                        + "is taken as the batch size it was exported with and becomes free in the refined model."})
 final class FinetuneCommand implements Callable<Integer>, DerivedOutputs {
     @Mixin
     TaskOptions taskOptions = new TaskOptions();
@@ -43,6 +51,10 @@ final class FinetuneCommand implements Callable<Integer>, DerivedOutputs {
     @Option(names = "--method", description = "Refinement method: full, bitfit, child-tuning-f, fish, lisa, rsr (default: the "
             + "configuration file's, else full).")
     String method;
+
+    @Option(names = "--logits", paramLabel = "NAME", description = "For a model of any inputs: the output to train against, float "
+            + "[batch, classes] logits (default: the model's only such output).")
+    String logits;
 
     @Mixin
     MethodOptions methodOptions = new MethodOptions();
@@ -91,13 +103,27 @@ final class FinetuneCommand implements Callable<Integer>, DerivedOutputs {
         PrintWriter err = spec.commandLine().getErr();
         RefineConfig refineConfig = methodOptions.resolve(method, "full");
         FineTuneConfig config = new FineTuneConfig(refineConfig, maxSteps, maxSteps == 0 && epochs == 0 ? 3 : epochs, batch, seed, evalEvery);
-        TaskOptions.Prepared prepared = taskOptions.prepare(seed, err);
         Plugins plugins = pluginOptions.plugins();
         TrainingBackend backend = plugins.trainingBackend();
-        FineTuner.Result result = new FineTuner(backend, plugins, threads).run(prepared.start(), prepared.task(), prepared.data(), config,
-                new ProgressPrinter(err, refineConfig.method()));
+        FineTuner.Result result;
+        Map<String, Object> exportCheck;
+        if (taskOptions.tensorTask()) {
+            TaskOptions.PreparedTensors prepared = taskOptions.prepareTensors(seed, logits, err);
+            result = new FineTuner(backend, plugins, threads).run(prepared.start(), prepared.logits(), prepared.data(), config,
+                    new ProgressPrinter(err, refineConfig.method()));
+            exportCheck = checkExport(result.model(), prepared.data().eval().inOrder(64), prepared.logits().name(), true);
+        } else {
+            if (logits != null) {
+                throw new ConfigurationException("--logits: applies to models whose examples are their input tensors; a text "
+                        + "classifier trains against its 'logits' output");
+            }
+            TaskOptions.Prepared prepared = taskOptions.prepare(seed, err);
+            result = new FineTuner(backend, plugins, threads).run(prepared.start(), prepared.task(), prepared.data(), config,
+                    new ProgressPrinter(err, refineConfig.method()));
+            exportCheck = checkExport(result.model(), TextBatches.inOrder(prepared.data().eval(), 64,
+                    TextBatches.Layout.of(result.model(), prepared.task().tokenizer())), TextClassifier.PROBABILITIES, false);
+        }
         ModelGraph refined = result.model();
-        Map<String, Object> exportCheck = checkExport(refined, prepared.data().eval(), TextBatches.Layout.of(refined, prepared.task().tokenizer()));
         OnnxFormat.write(refined, out);
         Path metricsFile = metricsFile();
         writeMetrics(metricsFile, result.metrics(), exportCheck);
@@ -115,21 +141,30 @@ final class FinetuneCommand implements Callable<Integer>, DerivedOutputs {
     }
 
     /** TensorFlow and ONNX Runtime on the refined model, over the eval set. */
-    private static Map<String, Object> checkExport(ModelGraph refined, TextTask.EncodedExamples evalSet, TextBatches.Layout layout) {
+    /**
+     * TensorFlow and ONNX Runtime on the refined model, over the eval batches: their argmaxes of
+     * {@code output}, and their largest difference in probability ({@code output} itself, or its
+     * softmax when {@code softmax} is set, as for logits).
+     */
+    static Map<String, Object> checkExport(ModelGraph refined, List<Batch> evalBatches, String output, boolean softmax) {
         long agree = 0, total = 0;
         double worst = 0;
         InferenceOptions options = InferenceOptions.defaults();
         try (Predictor tf = new TensorFlowInferenceBackend().open(refined, options);
              Predictor ort = new OrtInferenceBackend().open(refined, options)) {
-            for (Batch b : TextBatches.inOrder(evalSet, 64, layout)) {
-                TensorData p = tf.predict(b.inputs()).get(TextClassifier.PROBABILITIES);
-                TensorData q = ort.predict(b.inputs()).get(TextClassifier.PROBABILITIES);
+            for (Batch b : evalBatches) {
+                TensorData p = tf.predict(b.inputs()).get(output);
+                TensorData q = ort.predict(b.inputs()).get(output);
+                if (softmax) {
+                    p = Classification.softmax(p);
+                    q = Classification.softmax(q);
+                }
                 int[] a1 = Classification.argmax(p), a2 = Classification.argmax(q);
                 for (int i = 0; i < a1.length; i++) {
                     agree += a1[i] == a2[i] ? 1 : 0;
                 }
                 total += a1.length;
-                worst = Math.max(worst, ParityCommand.maxAbsDiff(TextClassifier.PROBABILITIES, p, q));
+                worst = Math.max(worst, ParityCommand.maxAbsDiff(output, p, q));
             }
         }
         Map<String, Object> check = new LinkedHashMap<>();

@@ -3,8 +3,10 @@ package dev.rsr.cli;
 import dev.rsr.data.TableFormat;
 import dev.rsr.data.TextExample;
 import dev.rsr.data.TextTableReader;
+import dev.rsr.engine.ClassifierOutput;
 import dev.rsr.engine.FineTuner;
 import dev.rsr.engine.Provenance;
+import dev.rsr.engine.TensorExamples;
 import dev.rsr.engine.TextTask;
 import dev.rsr.error.ConfigurationException;
 import dev.rsr.error.DataException;
@@ -34,7 +36,8 @@ import picocli.CommandLine.Option;
 final class TaskOptions {
     static final class Base {
         @PathRole(PathRole.Kind.INPUT_FILE)
-        @Option(names = "--model", description = "Start from this ONNX text classifier or encoder (inputs input_ids, attention_mask).")
+        @Option(names = "--model", description = "Start from this ONNX text classifier or encoder (inputs input_ids, attention_mask), or, "
+                + "with finetune, from any classifier that has a float [batch, classes] output.")
         Path model;
 
         @Option(names = "--zoo", description = "Start from a fresh zoo model: text-classifier.")
@@ -54,7 +57,8 @@ final class TaskOptions {
     Path tokenizerFile;
 
     @PathRole(PathRole.Kind.INPUT_FILE)
-    @Option(names = "--train", description = "Training data: TSV, CSV or JSONL with text and label columns.")
+    @Option(names = "--train", description = "Training data: TSV, CSV or JSONL with text and label columns; for a model of other "
+            + "inputs, JSONL of its inputs and an integer label.")
     Path train;
 
     @PathRole(PathRole.Kind.INPUT_FILE)
@@ -103,6 +107,113 @@ final class TaskOptions {
     private List<TextExample> trainData, evalData;
     private byte[] trainBytes, evalBytes, modelBytes;
     private ModelGraph read;
+    private TensorExamples trainTensors, evalTensors;
+
+    /** A classifier of named input tensors, its data and its starting model. */
+    record PreparedTensors(FineTuner.Start start, ClassifierOutput logits, FineTuner.ExampleData data) {
+    }
+
+    /**
+     * Whether the task is a classifier of named input tensors rather than of texts: a {@code --model}
+     * that takes no {@code input_ids}, or one that does but whose JSONL training data holds no text
+     * column (then its lines hold the inputs themselves).
+     */
+    boolean tensorTask() throws IOException {
+        if (base.model == null) {
+            return false;
+        }
+        ModelGraph model = readModel();
+        if (model.graph().input(TextClassifier.INPUT_IDS).isEmpty()) {
+            return true;
+        }
+        if ((format != null ? format : TableFormat.of(train)) != TableFormat.JSONL) {
+            return false;
+        }
+        try (dev.rsr.io.Utf8Lines lines = dev.rsr.io.Utf8Lines.open(train)) {
+            for (String line = lines.next(); line != null; line = lines.next()) {
+                if (!line.isBlank()) {
+                    try {
+                        com.fasterxml.jackson.databind.JsonNode node = dev.rsr.data.StrictJson.mapper().readTree(line);
+                        return node != null && node.isObject() && !node.has(textColumn) && node.has(TextClassifier.INPUT_IDS);
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        return false; // the text reader reports it, with its line
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private ModelGraph readModel() throws IOException {
+        if (read == null) {
+            modelBytes = readModelFile(base.model);
+            read = OnnxFormat.fromBytes(modelBytes, base.model.toString());
+            if (tokenizerFile != null) {
+                read = TextTask.attachTokenizer(read, HuggingFaceTokenizer.fromFile(tokenizerFile));
+            }
+        }
+        return read;
+    }
+
+    /**
+     * Reads a classifier of named input tensors and its JSONL data; {@code logits} names the output
+     * to train against (null: the only float [batch, classes] output).
+     */
+    PreparedTensors prepareTensors(long seed, String logits, PrintWriter err) throws IOException {
+        if (tokenizerFile != null) {
+            throw new ConfigurationException("--tokenizer: applies to text models only; " + base.model + " takes "
+                    + feedNames(readModel()));
+        }
+        if (format != null && format != TableFormat.JSONL) {
+            throw new ConfigurationException("--format: a model that takes " + feedNames(readModel())
+                    + " reads JSONL examples of its inputs, not " + format);
+        }
+        for (Path file : List.of(train, eval)) {
+            String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            if (format == null && (name.endsWith(".tsv") || name.endsWith(".csv") || name.endsWith(".txt"))) {
+                throw new DataException(file + ": a model that takes " + feedNames(readModel())
+                        + " reads JSONL examples of its inputs (one JSON object per line), not a text table");
+            }
+        }
+        String source = base.model.toString();
+        ModelGraph loaded = ClassifierOutput.batchFirst(readModel());
+        if (loaded != readModel()) {
+            err.printf("note: %s declares a fixed batch size; the refined model takes batches of any size%n", source);
+        }
+        for (dev.rsr.ir.ValueInfo v : loaded.graph().feedInputs()) {
+            if (!v.shape().hasRank() || v.shape().rank() == 0) {
+                throw new ModelException(source + ": input '" + v.name() + "' is " + v.type().onnxName() + v.shape()
+                        + "; a classifier's inputs must have a leading batch dimension");
+            }
+        }
+        ClassifierOutput output;
+        try {
+            output = ClassifierOutput.of(loaded, logits);
+        } catch (ModelException e) {
+            throw new ConfigurationException((logits != null ? "--logits: " : "") + source + ": " + e.getMessage()
+                    + (logits == null ? " (--logits NAME)" : ""), e);
+        }
+        String description = "file sha256:" + Provenance.sha256(modelBytes);
+        if (reinit) {
+            loaded = loaded.withInitializers(dev.rsr.ir.builder.ParameterInit.reinitialize(loaded, seed));
+            description += " re-initialized (seed " + seed + ")";
+        }
+        TensorExamplesReader reader = new TensorExamplesReader(loaded.graph().feedInputs(), output.classes());
+        if (trainTensors == null) {
+            trainTensors = reader.read(train);
+            evalTensors = reader.read(eval);
+            trainBytes = Files.readAllBytes(train);
+            evalBytes = Files.readAllBytes(eval);
+        }
+        err.printf("task: %d classes from output '%s', inputs %s, %d train / %d eval examples; %,d parameters%n", output.classes(),
+                output.name(), feedNames(loaded), trainTensors.size(), evalTensors.size(), loaded.parameterCount());
+        return new PreparedTensors(new FineTuner.Start(loaded, description, Set.of(), !reinit), output,
+                new FineTuner.ExampleData(trainTensors, evalTensors, Provenance.sha256(trainBytes), Provenance.sha256(evalBytes)));
+    }
+
+    private static List<String> feedNames(ModelGraph model) {
+        return model.graph().feedInputs().stream().map(dev.rsr.ir.ValueInfo::name).toList();
+    }
 
     /** Fails as a usage error when the task or its starting model is not given. */
     void requireOptions(picocli.CommandLine cli) {
@@ -136,9 +247,10 @@ final class TaskOptions {
         boolean pretrained = base.zoo == null && !reinit;
         if (base.zoo == null) {
             String source = base.model != null ? base.model.toString() : base.pretrained;
-            if (read == null) {
-                modelBytes = base.model != null ? readModelFile(base.model) : null;
-                read = modelBytes != null ? OnnxFormat.fromBytes(modelBytes, source) : PretrainedModels.load(base.pretrained);
+            if (read == null && base.model != null) {
+                readModel();
+            } else if (read == null) {
+                read = PretrainedModels.load(base.pretrained);
                 if (tokenizerFile != null) {
                     read = TextTask.attachTokenizer(read, HuggingFaceTokenizer.fromFile(tokenizerFile));
                 }

@@ -33,4 +33,24 @@ public final class Classification {
         }
         return n;
     }
+
+    /** Row-wise softmax of {@code [batch, classes]} scores, computed in double precision. */
+    public static TensorData softmax(TensorData scores) {
+        int rows = (int) scores.dim(0), classes = (int) scores.dim(1);
+        float[] out = new float[rows * classes];
+        for (int r = 0; r < rows; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, scores.getAsDouble(r * classes + c));
+            }
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+                sum += Math.exp(scores.getAsDouble(r * classes + c) - max);
+            }
+            for (int c = 0; c < classes; c++) {
+                out[r * classes + c] = (float) (Math.exp(scores.getAsDouble(r * classes + c) - max) / sum);
+            }
+        }
+        return TensorData.ofFloats(new long[] {rows, classes}, out);
+    }
 }

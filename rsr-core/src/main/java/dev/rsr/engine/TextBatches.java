@@ -6,7 +6,6 @@ import dev.rsr.zoo.TextClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Mini-batches of encoded texts, padded to the longest text in the batch (mask 0), as the
@@ -67,6 +66,21 @@ public final class TextBatches {
         return inputs;
     }
 
+    /** The encoded texts as an {@link ExampleSet}, batched as {@link #batch} does. */
+    public static ExampleSet examples(TextTask.EncodedExamples data, Layout layout) {
+        return new ExampleSet() {
+            @Override
+            public int size() {
+                return data.size();
+            }
+
+            @Override
+            public Batch batch(int[] indices) {
+                return TextBatches.batch(data, indices, layout);
+            }
+        };
+    }
+
     /** Consecutive batches over all examples in order (the last may be smaller): for evaluation. */
     public static List<Batch> inOrder(TextTask.EncodedExamples data, int batchSize, Layout layout) {
         List<Batch> out = new ArrayList<>();
@@ -81,55 +95,25 @@ public final class TextBatches {
         return out;
     }
 
-    /** An endless stream of shuffled epochs, deterministic by seed. */
+    /** An endless stream of shuffled epochs, deterministic by seed ({@link ShuffledBatches} over the encoded texts). */
     public static final class Shuffled {
-        private final TextTask.EncodedExamples data;
-        private final Layout layout;
-        private final int batchSize;
-        private final SplittableRandom random;
-        private int[] order;
-        private int position;
-        private int epoch;
+        private final ShuffledBatches batches;
 
         public Shuffled(TextTask.EncodedExamples data, int batchSize, long seed, Layout layout) {
-            this.data = data;
-            this.layout = layout;
-            this.batchSize = Math.min(batchSize, data.size());
-            this.random = new SplittableRandom(seed);
-            reshuffle();
-        }
-
-        private void reshuffle() {
-            order = new int[data.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            position = 0;
+            this.batches = new ShuffledBatches(examples(data, layout), batchSize, seed);
         }
 
         public Batch next() {
-            if (position + batchSize > order.length) {
-                epoch++;
-                reshuffle();
-            }
-            int[] idx = java.util.Arrays.copyOfRange(order, position, position + batchSize);
-            position += batchSize;
-            return batch(data, idx, layout);
+            return batches.next();
         }
 
         /** Completed passes over the data. */
         public int epoch() {
-            return epoch;
+            return batches.epoch();
         }
 
         public int batchesPerEpoch() {
-            return order.length / batchSize;
+            return batches.batchesPerEpoch();
         }
     }
 }
