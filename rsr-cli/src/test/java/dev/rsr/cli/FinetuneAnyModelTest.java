@@ -204,6 +204,44 @@ class FinetuneAnyModelTest {
         }
     }
 
+    /**
+     * A text classifier takes the tensor path when its JSONL data holds {@code input_ids} and no text,
+     * and the text path (tokenizer and labels saved) when the JSONL holds texts.
+     */
+    @Test
+    void aTextModelTrainsOnTokenIdsOrOnTexts() throws Exception {
+        Path model = dir.resolve("tc.onnx");
+        assertEquals(0, CliRun.of("zoo", "--model", "text-classifier", "--vocab", "50", "--dim", "16", "--heads", "2", "--classes", "2",
+                "--out", model.toString()).exitCode());
+        Random r = new Random(9);
+        StringBuilder ids = new StringBuilder(), texts = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            int label = i % 2;
+            ids.append("{\"input_ids\": [").append(1 + r.nextInt(40)).append(", ").append(label == 0 ? 45 : 46)
+                    .append("], \"attention_mask\": [1, 1], \"label\": ").append(label).append("}\n");
+            texts.append("{\"text\": \"a ").append(label == 0 ? "bad" : "good").append(" one\", \"label\": \"")
+                    .append(label == 0 ? "neg" : "pos").append("\"}\n");
+        }
+        Files.writeString(dir.resolve("ids.jsonl"), ids);
+        Files.writeString(dir.resolve("texts.jsonl"), texts);
+
+        CliRun run = finetune(model, dir.resolve("ids.jsonl"), dir.resolve("ids.jsonl"), dir.resolve("ids.onnx"), "--max-steps", "3",
+                "--batch", "8", "--logits", "logits");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("task: 2 classes from output 'logits', inputs [input_ids, attention_mask]"), run.err());
+        assertTrue(dev.rsr.engine.TextTask.fromModel(OnnxFormat.read(dir.resolve("ids.onnx")), "ids").isEmpty());
+
+        run = finetune(model, dir.resolve("texts.jsonl"), dir.resolve("texts.jsonl"), dir.resolve("texts.onnx"), "--max-steps", "3",
+                "--batch", "8");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(List.of("neg", "pos"),
+                dev.rsr.engine.TextTask.fromModel(OnnxFormat.read(dir.resolve("texts.onnx")), "texts").orElseThrow().labels());
+        run = finetune(model, dir.resolve("texts.jsonl"), dir.resolve("texts.jsonl"), dir.resolve("texts.onnx"), "--max-steps", "3",
+                "--logits", "logits");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.errorLine().contains("--logits: applies to models whose examples are their input tensors"), run.errorLine());
+    }
+
     @Test
     void badDataAndAmbiguousModelsAreNamed() throws Exception {
         Path model = dir.resolve("cnn.onnx");

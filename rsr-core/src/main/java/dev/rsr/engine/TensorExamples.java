@@ -1,5 +1,6 @@
 package dev.rsr.engine;
 
+import dev.rsr.error.DataException;
 import dev.rsr.ir.TensorData;
 import dev.rsr.training.Batch;
 import java.nio.ByteBuffer;
@@ -21,23 +22,23 @@ public record TensorExamples(List<Map<String, TensorData>> inputs, long[] classe
     /**
      * Copies the lists and checks that the examples agree with each other.
      *
-     * @throws IllegalArgumentException when the counts differ or an example's names or shapes differ from the first's
+     * @throws DataException when the counts differ or an example's names or shapes differ from the first's
      */
     public TensorExamples {
         inputs = inputs.stream().map(m -> java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m))).toList();
         classes = classes.clone();
         if (inputs.size() != classes.length) {
-            throw new IllegalArgumentException(inputs.size() + " examples but " + classes.length + " class ids");
+            throw new DataException(inputs.size() + " examples but " + classes.length + " class ids");
         }
         for (int i = 1; i < inputs.size(); i++) {
             if (!inputs.get(i).keySet().equals(inputs.get(0).keySet())) {
-                throw new IllegalArgumentException("example " + i + " has inputs " + inputs.get(i).keySet() + ", example 0 "
+                throw new DataException("example " + i + " has inputs " + inputs.get(i).keySet() + ", example 0 "
                         + inputs.get(0).keySet());
             }
             for (Map.Entry<String, TensorData> e : inputs.get(i).entrySet()) {
                 TensorData first = inputs.get(0).get(e.getKey());
                 if (!Arrays.equals(e.getValue().shape(), first.shape()) || e.getValue().type() != first.type()) {
-                    throw new IllegalArgumentException("example " + i + " input '" + e.getKey() + "' is " + e.getValue().type()
+                    throw new DataException("example " + i + " input '" + e.getKey() + "' is " + e.getValue().type()
                             + Arrays.toString(e.getValue().shape()) + ", example 0's " + first.type() + Arrays.toString(first.shape()));
                 }
             }

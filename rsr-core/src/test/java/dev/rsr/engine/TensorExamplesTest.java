@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rsr.error.DataException;
 import dev.rsr.error.ModelException;
 import dev.rsr.ir.DataType;
 import dev.rsr.ir.Dim;
@@ -42,10 +43,10 @@ class TensorExamplesTest {
     @Test
     void examplesOfDifferentShapesAreRefused() {
         Map<String, TensorData> odd = Map.of("x", TensorData.ofFloats(new long[] {3}, 1, 2, 3), "n", TensorData.ofLongs(new long[] {1}, 1));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        DataException e = assertThrows(DataException.class,
                 () -> new TensorExamples(List.of(example(0, 1), odd), new long[] {0, 1}));
         assertTrue(e.getMessage().contains("example 1 input 'x'"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new TensorExamples(List.of(example(0, 1)), new long[] {0, 1}));
+        assertThrows(DataException.class, () -> new TensorExamples(List.of(example(0, 1)), new long[] {0, 1}));
     }
 
     @Test
