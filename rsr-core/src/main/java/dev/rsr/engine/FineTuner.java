@@ -25,7 +25,8 @@ public final class FineTuner {
     /**
      * Where the run starts.
      *
-     * @param model      the classifier to refine (inputs {@code input_ids}, {@code attention_mask}; output {@code logits})
+     * @param model      the classifier to refine: a text classifier (inputs {@code input_ids}, {@code attention_mask}; output
+     *                   {@code logits}), or any model with float logits {@code [batch, classes]}
      * @param base       how provenance names the start (a model file's digest, a pretrained name, a zoo configuration)
      * @param fresh      parameters new to this task (a head attached to a pretrained encoder)
      * @param pretrained whether the rest of the model is pretrained
