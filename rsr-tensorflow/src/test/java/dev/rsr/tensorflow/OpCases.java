@@ -255,6 +255,7 @@ final class OpCases {
         c.add(diff("Elu alpha 0.5", "Elu", List.of(Attribute.of("alpha", 0.5f)), param(randn(153, 3, 4))));
         c.add(diff("Celu alpha 2", "Celu", List.of(Attribute.of("alpha", 2f)), param(randn(154, 3, 4))));
         c.add(diff("Selu", "Selu", param(randn(155, 3, 4))));
+        c.add(new OpCase("Swish alpha", "Swish", 24, List.of(Attribute.of("alpha", 0.7f)), List.of(param(randn(157, 3, 4))), F, true));
         c.add(diff("HardSigmoid", "HardSigmoid", List.of(Attribute.of("alpha", 0.3f), Attribute.of("beta", 0.4f)), param(randn(156, 3, 4))));
         c.add(diff("HardSwish", "HardSwish", param(uniform(157, -5f, 5f, 3, 4))));
         c.add(diff("ThresholdedRelu", "ThresholdedRelu", List.of(Attribute.of("alpha", 0.5f)), param(randn(158, 3, 4))));

@@ -77,6 +77,10 @@ public final class MathOps implements OpConverterProvider {
         m.put("HardSigmoid", c -> List.of(hardSigmoid(c, c.input(0), c.node().floatAttribute("alpha", 0.2f),
                 c.node().floatAttribute("beta", 0.5f))));
         m.put("HardSwish", c -> List.of(op(c, "Mul", c.input(0), hardSigmoid(c, c.input(0), 1f / 6, 0.5f))));
+        m.put("Swish", c -> {
+            Output<?> x = c.input(0);
+            return List.of(op(c, "Mul", x, op(c, "Sigmoid", op(c, "Mul", x, scalar(c, x, c.node().floatAttribute("alpha", 1f))))));
+        });
         m.put("Mish", c -> List.of(op(c, "Mul", c.input(0), op(c, "Tanh", op(c, "Softplus", c.input(0))))));
         m.put("ThresholdedRelu", c -> {
             Output<?> x = c.input(0);

@@ -63,7 +63,8 @@ public final class UnpoolOps implements OpConverterProvider {
             Output<?> grow = op(c, "Sub", Tf.cast(c, c.input(2), DataType.INT64), shape);
             Output<?> column = c.longs(-1, 1);
             Output<?> paddings = Tf.concat(c, List.of(Tf.reshape(c, op(c, "ZerosLike", grow), column), Tf.reshape(c, grow, column)), 1);
-            y = op(c, "Pad", y, paddings);
+            // int32 paddings: TensorFlow's C++ gradient of Pad slices them with int32 offsets.
+            y = op(c, "Pad", y, Tf.cast(c, paddings, DataType.INT32));
         }
         return List.of(y);
     }
