@@ -92,6 +92,13 @@ final class OpCases {
                 List.of(param(TensorData.ofFloats(new long[] {2, 2}, 0, 3, 0, 4))), F, false));
         c.add(diff("BatchNormalization", "BatchNormalization", List.of(Attribute.of("epsilon", 1e-3f)),
                 param(randn(46, 2, 3, 4, 4)), param(randn(47, 3)), param(randn(48, 3)), param(randn(49, 3)), param(uniform(50, 0.5f, 2f, 3))));
+        List<DataType> normalizedAndRunning = List.of(DataType.FLOAT, DataType.FLOAT, DataType.FLOAT);
+        c.add(new OpCase("BatchNormalization training mode, momentum", "BatchNormalization", 15, List.of(Attribute.of("training_mode", 1L),
+                Attribute.of("momentum", 0.8f)), List.of(param(randn(391, 3, 2, 4, 3)), param(randn(392, 2)), param(randn(393, 2)),
+                param(randn(394, 2)), param(uniform(395, 0.5f, 2f, 2))), normalizedAndRunning, true));
+        c.add(new OpCase("BatchNormalization training mode on [N, C]", "BatchNormalization", 15, List.of(Attribute.of("training_mode", 1L)),
+                List.of(param(randn(396, 5, 3)), param(randn(397, 3)), param(randn(398, 3)), param(randn(399, 3)),
+                        param(uniform(400, 0.5f, 2f, 3))), normalizedAndRunning, true));
         // Gather.
         c.add(diff("Gather axis 0", "Gather", param(randn(51, 5, 3)), constant(TensorData.ofLongs(new long[] {2, 2}, 4, 0, 1, 4))));
         c.add(diff("Gather negative indices", "Gather", param(randn(52, 5, 3)), constant(TensorData.vectorOfLongs(-1, 2, -5))));

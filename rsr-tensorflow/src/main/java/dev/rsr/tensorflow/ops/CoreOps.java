@@ -287,10 +287,17 @@ public final class CoreOps implements OpConverterProvider {
         return List.of(op(c, "DivNoNan", x, norm)); // a zero vector stays zero, as in ONNX Runtime
     }
 
+    /**
+     * Inference mode normalizes with the given statistics. Training mode (opset 14 on) normalizes
+     * with the batch's mean and population variance over every axis but the channels, and also
+     * returns the running statistics moved toward them by {@code 1 − momentum}, as ONNX's reference
+     * does; all of it is built from means and products, so gradients reach X, scale and B.
+     */
     private static List<Output<?>> batchNorm(ConversionContext c) {
-        if (c.node().intAttribute("training_mode", 0) != 0
-                || c.node().outputs().stream().skip(1).anyMatch(s -> !s.isEmpty())) {
-            throw c.error("only inference-mode BatchNormalization (one output) is supported by the TensorFlow backend");
+        boolean training = c.node().intAttribute("training_mode", 0) != 0;
+        if (!training && c.node().outputs().stream().skip(1).anyMatch(s -> !s.isEmpty())) {
+            throw c.error("outputs beyond Y need training_mode=1 (opset 14 or later); the statistics outputs of older opsets are not supported"
+                    + " by the TensorFlow backend");
         }
         Output<?> x = c.input(0);
         int rank = c.rank(x);
@@ -298,10 +305,36 @@ public final class CoreOps implements OpConverterProvider {
         Arrays.fill(paramShape, 1);
         paramShape[1] = -1;
         Output<?> shape = c.longs(paramShape);
+        Output<?> mean = c.input(3);
+        Output<?> variance = c.input(4);
+        Output<?> batchMean = null;
+        Output<?> batchVariance = null;
+        if (training) {
+            long[] axes = new long[rank - 1];
+            axes[0] = 0;
+            for (int i = 2; i < rank; i++) {
+                axes[i - 1] = i;
+            }
+            Output<?> meanKept = Tf.reduce(c, "Mean", x, c.int32s(axes), true);
+            Output<?> varianceKept = Tf.reduce(c, "Mean", op(c, "Square", op(c, "Sub", x, meanKept)), c.int32s(axes), true);
+            batchMean = Tf.reshape(c, meanKept, c.longs(-1));
+            batchVariance = Tf.reshape(c, varianceKept, c.longs(-1));
+            mean = batchMean;
+            variance = batchVariance;
+        }
         Output<?> eps = c.scalar(c.node().floatAttribute("epsilon", 1e-5f), c.typeOf(x));
-        Output<?> scale = op(c, "Mul", c.input(1), op(c, "Rsqrt", op(c, "AddV2", c.input(4), eps)));
-        Output<?> shifted = op(c, "Sub", x, Tf.reshape(c, c.input(3), shape));
-        return List.of(op(c, "AddV2", op(c, "Mul", shifted, Tf.reshape(c, scale, shape)), Tf.reshape(c, c.input(2), shape)));
+        Output<?> scale = op(c, "Mul", c.input(1), op(c, "Rsqrt", op(c, "AddV2", variance, eps)));
+        Output<?> shifted = op(c, "Sub", x, Tf.reshape(c, mean, shape));
+        Output<?> y = op(c, "AddV2", op(c, "Mul", shifted, Tf.reshape(c, scale, shape)), Tf.reshape(c, c.input(2), shape));
+        if (!training) {
+            return List.of(y);
+        }
+        float momentum = c.node().floatAttribute("momentum", 0.9f);
+        Output<?> keep = c.scalar(momentum, c.typeOf(x));
+        Output<?> take = c.scalar(1 - momentum, c.typeOf(x));
+        Output<?> runningMean = op(c, "AddV2", op(c, "Mul", c.input(3), keep), op(c, "Mul", batchMean, take));
+        Output<?> runningVariance = op(c, "AddV2", op(c, "Mul", c.input(4), keep), op(c, "Mul", batchVariance, take));
+        return List.of(y, runningMean, runningVariance);
     }
 
     private static List<Output<?>> gather(ConversionContext c) {
