@@ -48,15 +48,20 @@ public final class ModuleSelectors {
      *               share of the modules holds neither chooses freely among its own
      * @param alpha  the weight of pheromone in {@code τ^α·η^β}
      * @param beta   the weight of importance
+     * @param gamma  the weight of cost in {@code τ^α·η^β·(1/c)^γ}, where {@code c} is the share of
+     *               the model's depth the backward pass crosses to reach the module (1 for the
+     *               module nearest the input, {@code 1/n} for the last of {@code n}); as classic
+     *               ant colonies weigh an edge by the inverse of its length, the ants then prefer
+     *               modules that are cheap to refine; 0 ignores cost
      * @param above  also update every module above the deepest one chosen: the backward pass reaches
      *               the deepest chosen module anyway, so the modules between it and the output cost
      *               only their weight gradients and updates, and the number of distinct module sets
      *               (each of which costs the backend a set-up on first use) stays linear
      */
-    record Choice(int k, int period, List<String> always, double alpha, double beta, boolean above) {
-        static Choice read(Settings s, int k, int period, List<String> always, boolean above) {
+    record Choice(int k, int period, List<String> always, double alpha, double beta, double gamma, boolean above) {
+        static Choice read(Settings s, int k, int period, List<String> always, double gamma, boolean above) {
             return new Choice(s.integer("k", k, 1, 10_000), s.integer("period", period, 1, 1_000_000), s.names("always", always),
-                    s.decimal("alpha", 1, 0, 10), s.decimal("beta", 1, 0, 10), s.flag("above", above));
+                    s.decimal("alpha", 1, 0, 10), s.decimal("beta", 1, 0, 10), s.decimal("gamma", gamma, 0, 10), s.flag("above", above));
         }
 
         Set<String> alwaysIn(List<ModuleState> modules) {
@@ -77,7 +82,8 @@ public final class ModuleSelectors {
         }
 
         double weight(ModuleState m) {
-            return Math.pow(m.pheromone(), alpha) * Math.pow(Math.max(m.importance(), 1e-12), beta);
+            double cost = (double) (m.moduleCount() - m.position()) / m.moduleCount();
+            return Math.pow(m.pheromone(), alpha) * Math.pow(Math.max(m.importance(), 1e-12), beta) * Math.pow(cost, -gamma);
         }
     }
 
@@ -124,7 +130,7 @@ public final class ModuleSelectors {
 
         @Override
         public Selector create(Settings settings) {
-            return new Periodic(Choice.read(settings, 2, 1, List.of("last"), false)) {
+            return new Periodic(Choice.read(settings, 2, 1, List.of("last"), 0, false)) {
                 @Override
                 List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random) {
                     return candidates.stream().sorted(Comparator.comparingDouble(choice::weight).reversed()).limit(k)
@@ -146,7 +152,7 @@ public final class ModuleSelectors {
 
         @Override
         public Selector create(Settings settings) {
-            return new Periodic(Choice.read(settings, 2, 50, List.of("first", "last"), false)) {
+            return new Periodic(Choice.read(settings, 2, 50, List.of("first", "last"), 0, false)) {
                 @Override
                 public boolean usesImportance() {
                     return false;
@@ -181,7 +187,7 @@ public final class ModuleSelectors {
 
         @Override
         public Selector create(Settings settings) {
-            return new Periodic(Choice.read(settings, 2, 1, List.of("last"), true)) {
+            return new Periodic(Choice.read(settings, 2, 1, List.of("last"), 0, true)) {
                 @Override
                 List<String> choose(List<ModuleState> candidates, int k, SplittableRandom random) {
                     List<ModuleState> pool = new ArrayList<>(candidates);

@@ -52,4 +52,28 @@ class ModuleSelectorsTest {
         assertEquals(Set.of("encoder.layer1"), chosenOver(new ModuleSelectors.Aco(), settings, WORKER_0));
         assertTrue(chosenOver(new ModuleSelectors.Aco(), settings, WORKER_1).isEmpty());
     }
+
+    @Test
+    void withACostWeightTheAntsPreferModulesNearTheOutput() {
+        // Equal pheromone and importance everywhere: only the cost term tells the modules apart.
+        int[] withoutCost = timesChosen(Map.of("always", "", "k", "1", "above", "false"));
+        int[] withCost = timesChosen(Map.of("always", "", "k", "1", "above", "false", "gamma", "2"));
+        int last = MODEL.size() - 1;
+        // Module 0 costs the whole depth (1), the last 1/7: with γ = 2 it weighs 49 times more.
+        assertTrue(withCost[last] > 10 * withCost[0], "with cost: " + java.util.Arrays.toString(withCost));
+        assertTrue(withoutCost[last] < 2 * withoutCost[0], "without cost: " + java.util.Arrays.toString(withoutCost));
+    }
+
+    private static int[] timesChosen(Map<String, String> settings) {
+        ModuleSelector provider = new ModuleSelectors.Aco();
+        ModuleSelector.Selector selector = provider.create(new Settings("selector", provider.name(), settings));
+        SplittableRandom random = new SplittableRandom(11);
+        int[] counts = new int[MODEL.size()];
+        for (long step = 0; step < 2_000; step++) {
+            for (String name : selector.select(MODEL, step, random)) {
+                counts[MODEL.stream().map(ModuleState::name).toList().indexOf(name)]++;
+            }
+        }
+        return counts;
+    }
 }
