@@ -83,6 +83,35 @@ public final class TensorData {
     }
 
     /**
+     * Tensors of one type and shape stacked along a new leading dimension (examples into a batch).
+     *
+     * @param rows the tensors, at least one, all of the first one's type and shape
+     * @return a tensor of shape {@code [rows.size(), ...shape]}
+     * @throws IllegalArgumentException when there are none or they differ in type or shape
+     */
+    public static TensorData stack(java.util.List<TensorData> rows) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("nothing to stack");
+        }
+        TensorData first = rows.get(0);
+        long[] one = first.shape();
+        long[] shape = new long[one.length + 1];
+        shape[0] = rows.size();
+        System.arraycopy(one, 0, shape, 1, one.length);
+        ByteBuffer data = ByteBuffer.allocate(first.byteSize() * rows.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows.size(); i++) {
+            TensorData t = rows.get(i);
+            if (t.type() != first.type() || !java.util.Arrays.equals(t.shape(), one)) {
+                throw new IllegalArgumentException("tensor " + i + " is " + t.type() + java.util.Arrays.toString(t.shape())
+                        + ", the first " + first.type() + java.util.Arrays.toString(one));
+            }
+            data.put(t.rawBuffer());
+        }
+        data.flip();
+        return new TensorData(first.type(), shape, data);
+    }
+
+    /**
      * A float tensor of the given values, copied.
      *
      * @param shape  the shape (copied)

@@ -19,6 +19,18 @@ class TensorDataTest {
     }
 
     @Test
+    void stacksExamplesIntoABatchAndRefusesOnesThatDiffer() {
+        TensorData a = TensorData.ofFloats(new long[] {2}, 1, 2);
+        TensorData b = TensorData.ofFloats(new long[] {2}, 3, 4);
+        TensorData batch = TensorData.stack(java.util.List.of(a, b, a));
+        assertArrayEquals(new long[] {3, 2}, batch.shape());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 1, 2}, batch.floats());
+        assertThrows(IllegalArgumentException.class, () -> TensorData.stack(java.util.List.of(a, TensorData.ofFloats(new long[] {1}, 5))));
+        assertThrows(IllegalArgumentException.class, () -> TensorData.stack(java.util.List.of(a, TensorData.ofLongs(new long[] {2}, 1, 2))));
+        assertThrows(IllegalArgumentException.class, () -> TensorData.stack(java.util.List.of()));
+    }
+
+    @Test
     void keepsValuesShapeAndTypeAndIsImmutable() {
         float[] values = {1.5f, -2f, 3.25f, 0f};
         TensorData t = TensorData.ofFloats(new long[] {2, 2}, values);

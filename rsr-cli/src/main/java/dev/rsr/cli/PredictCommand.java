@@ -2,9 +2,7 @@ package dev.rsr.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rsr.engine.TextTask;
 import dev.rsr.error.DataException;
 import dev.rsr.error.RsrException;
@@ -57,7 +55,6 @@ final class PredictCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private final ObjectMapper mapper = dev.rsr.data.StrictJson.mapper();
 
     /** One parsed input line: named input arrays, or (for a model that carries its tokenizer) token ids of a raw text. */
     private record Example(long line, Map<String, TensorData> inputs, long[] tokenIds) {
@@ -118,15 +115,7 @@ final class PredictCommand implements Callable<Integer> {
 
     private Example parse(String line, long lineNo, List<ValueInfo> declared, boolean batched) {
         String where = input + " line " + lineNo;
-        JsonNode node;
-        try {
-            node = mapper.readTree(line);
-        } catch (JsonProcessingException e) {
-            throw new DataException(where + ": malformed JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new DataException(where + ": expected a JSON object of named input arrays, got " + (node == null ? "nothing" : node.getNodeType()));
-        }
+        JsonNode node = dev.rsr.data.StrictJson.objectLine(line, where, "of named input arrays");
         if (node.has("text") && declared.stream().noneMatch(v -> v.name().equals("text"))) {
             if (task == null) {
                 throw new DataException(where + ": a 'text' line needs a model that carries its tokenizer (one written by rsr finetune); "
@@ -183,7 +172,7 @@ final class PredictCommand implements Callable<Integer> {
             feeds.putAll(text.feeds(pending.stream().map(Example::tokenIds).toList()));
         }
         for (String name : pending.get(0).inputs().keySet()) {
-            feeds.put(name, batched ? JsonTensors.stack(pending.stream().map(e -> e.inputs().get(name)).toList())
+            feeds.put(name, batched ? TensorData.stack(pending.stream().map(e -> e.inputs().get(name)).toList())
                     : pending.get(0).inputs().get(name));
         }
         Map<String, TensorData> outputs;

@@ -1,8 +1,6 @@
 package dev.rsr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rsr.engine.TensorExamples;
 import dev.rsr.error.DataException;
 import dev.rsr.error.RsrException;
@@ -29,7 +27,6 @@ final class TensorExamplesReader {
 
     private final List<ValueInfo> inputs;
     private final int classes;
-    private final ObjectMapper mapper = dev.rsr.data.StrictJson.mapper();
 
     /**
      * @param inputs  the model's fed inputs, batch first
@@ -51,16 +48,7 @@ final class TensorExamplesReader {
                     continue;
                 }
                 String where = file + " line " + lines.lineNumber();
-                JsonNode node;
-                try {
-                    node = mapper.readTree(line);
-                } catch (JsonProcessingException e) {
-                    throw new DataException(where + ": malformed JSON: " + e.getOriginalMessage());
-                }
-                if (node == null || !node.isObject()) {
-                    throw new DataException(where + ": expected a JSON object of named input arrays and a \"label\", got "
-                            + (node == null ? "nothing" : node.getNodeType()));
-                }
+                JsonNode node = dev.rsr.data.StrictJson.objectLine(line, where, "of named input arrays and a \"label\"");
                 labels.add(label(node.get(LABEL), where));
                 Map<String, TensorData> example = example(node, where);
                 if (firstShapes.isEmpty()) {

@@ -1,8 +1,6 @@
 package dev.rsr.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rsr.error.DataException;
 import dev.rsr.io.Utf8Lines;
 import java.nio.file.Path;
@@ -25,7 +23,6 @@ import java.util.List;
 public record TextTableReader(TableFormat format, String textColumn, String labelColumn) {
     /** Longer lines are refused, not truncated: they are almost always a broken file (a missing line break or quote). */
     public static final int MAX_LINE_CHARS = 1_000_000;
-    private static final ObjectMapper JSON = StrictJson.mapper();
 
     /** TSV/CSV: header names {@code text}, {@code label}, or columns 0 and 1 without a header; JSONL: fields text, label. */
     public static TextTableReader defaults(TableFormat format) {
@@ -59,15 +56,7 @@ public record TextTableReader(TableFormat format, String textColumn, String labe
             }
             String where = file + " line " + lines.lineNumber();
             checkLength(line, where);
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw new DataException(where + ": malformed JSON: " + e.getOriginalMessage());
-            }
-            if (node == null || !node.isObject()) {
-                throw new DataException(where + ": expected a JSON object with fields '" + textColumn + "' and '" + labelColumn + "'");
-            }
+            JsonNode node = StrictJson.objectLine(line, where, "with fields '" + textColumn + "' and '" + labelColumn + "'");
             out.add(example(jsonField(node, textColumn, where), jsonField(node, labelColumn, where), where));
         }
     }

@@ -3,8 +3,6 @@ package dev.rsr.engine;
 import dev.rsr.error.DataException;
 import dev.rsr.ir.TensorData;
 import dev.rsr.training.Batch;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -58,27 +56,12 @@ public record TensorExamples(List<Map<String, TensorData>> inputs, long[] classe
             for (int i : indices) {
                 rows.add(inputs.get(i).get(name));
             }
-            batch.put(name, stack(rows));
+            batch.put(name, TensorData.stack(rows));
         }
         long[] labels = new long[indices.length];
         for (int r = 0; r < indices.length; r++) {
             labels[r] = classes[indices[r]];
         }
         return new Batch(batch, TensorData.ofLongs(new long[] {indices.length}, labels));
-    }
-
-    /** Same-shaped tensors stacked along a new leading dimension. */
-    static TensorData stack(List<TensorData> rows) {
-        TensorData first = rows.get(0);
-        long[] one = first.shape();
-        long[] shape = new long[one.length + 1];
-        shape[0] = rows.size();
-        System.arraycopy(one, 0, shape, 1, one.length);
-        ByteBuffer data = ByteBuffer.allocate(first.byteSize() * rows.size()).order(ByteOrder.LITTLE_ENDIAN);
-        for (TensorData t : rows) {
-            data.put(t.rawBuffer());
-        }
-        data.flip();
-        return TensorData.wrapRaw(first.type(), shape, data);
     }
 }

@@ -115,21 +115,6 @@ public final class JsonTensors {
         return (node.isArray() ? "an array " : "") + (text.length() > 40 ? text.substring(0, 40) + "…" : text);
     }
 
-    /** Stacks same-shaped examples along a new leading batch dimension. */
-    public static TensorData stack(List<TensorData> examples) {
-        TensorData first = examples.get(0);
-        long[] one = first.shape();
-        long[] shape = new long[one.length + 1];
-        shape[0] = examples.size();
-        System.arraycopy(one, 0, shape, 1, one.length);
-        ByteBuffer data = ByteBuffer.allocate(first.byteSize() * examples.size()).order(ByteOrder.LITTLE_ENDIAN);
-        for (TensorData t : examples) {
-            data.put(t.rawBuffer());
-        }
-        data.flip();
-        return TensorData.wrapRaw(first.type(), shape, data);
-    }
-
     /** Writes example {@code index} of a batched tensor (its leading dimension) as nested JSON arrays. */
     public static void writeExample(JsonGenerator gen, TensorData batch, int index) throws IOException {
         long[] shape = batch.shape();
