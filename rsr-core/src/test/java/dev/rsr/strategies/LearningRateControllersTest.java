@@ -1,0 +1,28 @@
+package dev.rsr.strategies;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.rsr.spi.LearningRateController;
+import dev.rsr.spi.ModuleState;
+import dev.rsr.spi.Settings;
+import dev.rsr.testkit.TestModuleStates;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the built-in controllers promise beyond the plugin contract. */
+class LearningRateControllersTest {
+    @Test
+    void progressAdaptiveAnnealsEveryRateToItsFractionByTheLastStep() {
+        ModuleState layer = TestModuleStates.initial(TestModuleStates.names(3)).get(1);
+        LearningRateController.RunInfo run = new LearningRateController.RunInfo(1e-3, 1_000);
+        for (Map.Entry<Map<String, String>, Double> c : Map.of(Map.<String, String>of(), 0.3, Map.of("anneal", "1"), 1.0).entrySet()) {
+            LearningRateController.Controller controller = new LearningRateControllers.ProgressAdaptive()
+                    .create(new Settings("lr", "progress-adaptive", c.getKey()));
+            // Past the warm-up and with no signal yet the rate is the start, 4 × the base rate, times the anneal.
+            double middle = controller.rates(Map.of(layer.name(), layer), 500, run).get(layer.name());
+            double last = controller.rates(Map.of(layer.name(), layer), 1_000, run).get(layer.name());
+            assertEquals(4e-3 * c.getValue(), last, 1e-12, "settings " + c.getKey());
+            assertEquals(4e-3 * (c.getValue() + (1 - c.getValue()) * 0.5), middle, 1e-12, "settings " + c.getKey());
+        }
+    }
+}
