@@ -26,6 +26,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -137,6 +138,14 @@ final class Conformance {
                     return new Verdict(id, backend, Outcome.ERROR, set.name() + ": " + e.getMessage(), ops);
                 } catch (RsrException e) {
                     return new Verdict(id, backend, Outcome.REFUSED_BACKEND, set.name() + ": " + e.getMessage(), ops);
+                }
+                Optional<String> randomWrong = TrainingDropout.check(model, set.inputs(), actual);
+                if (randomWrong != null) {
+                    // Random by nature: judged by its distribution, not against one recorded draw.
+                    if (randomWrong.isPresent()) {
+                        return new Verdict(id, backend, Outcome.WRONG, set.name() + ": " + randomWrong.get(), ops);
+                    }
+                    continue;
                 }
                 for (Map.Entry<String, TensorData> expected : set.outputs().entrySet()) {
                     String wrong = compare(expected.getValue(), actual.get(expected.getKey()));

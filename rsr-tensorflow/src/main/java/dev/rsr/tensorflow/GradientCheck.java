@@ -69,8 +69,27 @@ public final class GradientCheck {
         return check(withInputsFixed(model, inputs));
     }
 
+    /** The first node that draws random values when run (a training-mode Dropout that drops), or null. */
+    private static String randomNode(ModelGraph model) {
+        for (Node node : model.graph().nodes()) {
+            if (node.opType().equals("Dropout") && node.inputs().size() > 2 && !node.inputs().get(2).isEmpty()) {
+                TensorData training = model.graph().initializers().get(node.inputs().get(2));
+                TensorData ratio = node.inputs().get(1).isEmpty() ? null : model.graph().initializers().get(node.inputs().get(1));
+                boolean dropsNothing = ratio != null && ratio.getAsDouble(0) == 0;
+                if ((training == null || training.getAsDouble(0) != 0) && !dropsNothing) {
+                    return node.describe();
+                }
+            }
+        }
+        return null;
+    }
+
     /** Checks the gradient with respect to the model's float initializers. */
     public static Verdict check(ModelGraph model) {
+        String random = randomNode(model);
+        if (random != null) {
+            return new Verdict(Status.NOT_APPLICABLE, 0, 0, random + " draws new random values on every run, so finite differences cannot be taken");
+        }
         try (CompiledModel compiled = new GraphCompiler(ConverterRegistry.discover()).compile(model)) {
             List<String> parameters = compiled.parameters().keySet().stream()
                     .filter(p -> model.graph().initializers().get(p).type() == DataType.FLOAT)

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.tensorflow.Output;
 
 /**
@@ -163,13 +164,36 @@ public final class CoreOps implements OpConverterProvider {
         return DataType.fromOnnxCode((int) onnxCode).orElseThrow(() -> c.error("unsupported target type " + onnxCode));
     }
 
+    /**
+     * The identity, unless {@code training_mode} (input 2, opset 12 on) is true: then each element
+     * is dropped with probability {@code ratio} (input 1, default 0.5) and the rest are scaled by
+     * {@code 1/(1 − ratio)}; the optional mask says which were kept. A training mode computed in
+     * the graph selects between the two. The scale is a product, not a division of x, so that a
+     * ratio of 1 gives zeros with a zero (not NaN) gradient.
+     */
     private static List<Output<?>> dropout(ConversionContext c) {
-        Output<?> x = op(c, "Identity", c.input(0));
-        if (c.node().outputs().size() > 1 && !c.node().outputs().get(1).isEmpty()) {
-            Output<?> mask = op(c, "Fill", Tf.shape(c, x), c.constant(TensorData.ofBools(new long[0], true)));
-            return List.of(x, mask);
+        Output<?> x = c.input(0);
+        boolean wantsMask = c.node().outputs().size() > 1 && !c.node().outputs().get(1).isEmpty();
+        Optional<TensorData> trainingConstant = c.hasInput(2) ? c.constantInput(2) : Optional.of(TensorData.ofBools(new long[0], false));
+        boolean inference = trainingConstant.map(t -> t.getAsDouble(0) == 0).orElse(false);
+        if (inference) {
+            Output<?> y = op(c, "Identity", x);
+            return wantsMask ? List.of(y, op(c, "Fill", Tf.shape(c, x), c.constant(TensorData.ofBools(new long[0], true)))) : List.of(y);
         }
-        return List.of(x);
+        Output<?> ratio = c.hasInput(1) ? Tf.cast(c, c.input(1), DataType.FLOAT) : c.scalar(0.5, DataType.FLOAT);
+        long seed = c.node().intAttribute("seed", 0);
+        Output<?> uniform = builder(c, "RandomUniform", Tf.shape(c, x)).setAttr("dtype", org.tensorflow.proto.DataType.DT_FLOAT)
+                .setAttr("seed", seed).setAttr("seed2", seed).build().output(0);
+        Output<?> keep = op(c, "GreaterEqual", uniform, ratio);
+        Output<?> scale = op(c, "Reciprocal", op(c, "Maximum", op(c, "Sub", c.scalar(1, DataType.FLOAT), ratio), c.scalar(1e-12, DataType.FLOAT)));
+        Output<?> keptScale = Tf.cast(c, op(c, "Mul", Tf.cast(c, keep, DataType.FLOAT), scale), c.typeOf(x));
+        Output<?> y = op(c, "Mul", x, keptScale);
+        if (trainingConstant.isEmpty()) {
+            Output<?> training = Tf.cast(c, c.input(2), DataType.BOOL);
+            y = op(c, "SelectV2", training, y, x);
+            keep = op(c, "LogicalOr", keep, op(c, "LogicalNot", training));
+        }
+        return wantsMask ? List.of(y, keep) : List.of(y);
     }
 
     /** Opset >= 13: along one axis. Before: over the dimensions from axis on, as if flattened to 2-D. */
