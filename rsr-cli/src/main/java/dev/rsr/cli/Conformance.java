@@ -26,7 +26,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,7 +40,8 @@ final class Conformance {
     static final List<String> BACKENDS = List.of("tensorflow", "onnxruntime");
     /** What a worker prints before each verdict, so that other output on stdout is ignored. */
     static final String VERDICT_PREFIX = "@@rsr-conformance ";
-    private static final double ATOL = 1e-7, RTOL = 1e-3;
+    /** The ONNX project's tolerance: {@code |actual − expected| ≤ ATOL + RTOL·|expected|}. */
+    static final double ATOL = 1e-7, RTOL = 1e-3;
 
     /** How a case ended, in the order the summary lists them. */
     enum Outcome {
@@ -139,11 +139,11 @@ final class Conformance {
                 } catch (RsrException e) {
                     return new Verdict(id, backend, Outcome.REFUSED_BACKEND, set.name() + ": " + e.getMessage(), ops);
                 }
-                Optional<String> randomWrong = TrainingDropout.check(model, set.inputs(), actual);
-                if (randomWrong != null) {
+                if (TrainingDropout.appliesTo(model, set.inputs())) {
                     // Random by nature: judged by its distribution, not against one recorded draw.
-                    if (randomWrong.isPresent()) {
-                        return new Verdict(id, backend, Outcome.WRONG, set.name() + ": " + randomWrong.get(), ops);
+                    String wrong = TrainingDropout.check(model, set.inputs(), actual);
+                    if (wrong != null) {
+                        return new Verdict(id, backend, Outcome.WRONG, set.name() + ": " + wrong, ops);
                     }
                     continue;
                 }

@@ -5,7 +5,6 @@ import dev.rsr.ir.Node;
 import dev.rsr.ir.TensorData;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Judges a training-mode Dropout case by its distribution. Its recorded outputs are one random
@@ -15,55 +14,59 @@ import java.util.Optional;
  * {@code 1 − ratio} (a false alarm about once in three million runs).
  */
 final class TrainingDropout {
-    private static final double SIGMAS = 5, RTOL = 1e-3, ATOL = 1e-7;
+    private static final double SIGMAS = 5;
 
     private TrainingDropout() {
     }
 
-    /**
-     * @return null when the model is not one training-mode Dropout (compare it as usual); empty when
-     *         the outputs are a plausible draw; else what is wrong with them
-     */
-    static Optional<String> check(ModelGraph model, Map<String, TensorData> inputs, Map<String, TensorData> actual) {
+    /** Whether the model is one Dropout run in training mode with these inputs (else compare it as usual). */
+    static boolean appliesTo(ModelGraph model, Map<String, TensorData> inputs) {
         List<Node> nodes = model.graph().nodes();
         if (nodes.size() != 1 || !nodes.get(0).opType().equals("Dropout") || !nodes.get(0).isDefaultDomain()) {
-            return null;
+            return false;
         }
-        Node dropout = nodes.get(0);
+        TensorData training = value(model, inputs, nodes.get(0), 2);
+        return value(model, inputs, nodes.get(0), 0) != null && training != null && training.getAsDouble(0) != 0;
+    }
+
+    /**
+     * Judges the outputs of a model {@link #appliesTo} accepts, as {@link Conformance#compare} judges
+     * others.
+     *
+     * @return null when the outputs are a plausible draw, else what is wrong with them
+     */
+    static String check(ModelGraph model, Map<String, TensorData> inputs, Map<String, TensorData> actual) {
+        Node dropout = model.graph().nodes().get(0);
         TensorData x = value(model, inputs, dropout, 0);
         TensorData ratioValue = value(model, inputs, dropout, 1);
-        TensorData training = value(model, inputs, dropout, 2);
-        if (x == null || training == null || training.getAsDouble(0) == 0) {
-            return null; // inference mode is deterministic: the identity
-        }
         double ratio = ratioValue == null ? 0.5 : ratioValue.getAsDouble(0);
         TensorData y = actual.get(dropout.outputs().get(0));
         if (y == null) {
-            return Optional.of("output '" + dropout.outputs().get(0) + "' missing from the backend's outputs");
+            return "output '" + dropout.outputs().get(0) + "' missing from the backend's outputs";
         }
         TensorData mask = dropout.outputs().size() > 1 && !dropout.outputs().get(1).isEmpty() ? actual.get(dropout.outputs().get(1)) : null;
         double scale = ratio >= 1 ? 0 : 1 / (1 - ratio);
         long n = 0, kept = 0; // over the elements whose x is not 0: only there can one tell kept from dropped
         for (int i = 0; i < x.elementCount(); i++) {
             double xi = x.getAsDouble(i), yi = y.getAsDouble(i), scaled = xi * scale;
-            boolean isKept = scaled != 0 && Math.abs(yi - scaled) <= ATOL + RTOL * Math.abs(scaled);
+            boolean isKept = scaled != 0 && Math.abs(yi - scaled) <= Conformance.ATOL + Conformance.RTOL * Math.abs(scaled);
             boolean isDropped = yi == 0;
             if (!isKept && !isDropped) {
-                return Optional.of("element " + i + ": " + yi + " is neither 0 nor x/(1 - ratio) = " + scaled);
+                return "element " + i + ": " + yi + " is neither 0 nor x/(1 - ratio) = " + scaled;
             }
             if (mask != null && xi != 0 && (mask.getAsDouble(i) != 0) != isKept) {
-                return Optional.of("mask element " + i + " is " + (mask.getAsDouble(i) != 0) + " where the output was "
-                        + (isKept ? "kept" : "dropped"));
+                return "mask element " + i + " is " + (mask.getAsDouble(i) != 0) + " where the output was "
+                        + (isKept ? "kept" : "dropped");
             }
             n += xi != 0 ? 1 : 0;
             kept += isKept ? 1 : 0;
         }
         double expected = n * (1 - ratio), spread = SIGMAS * Math.sqrt(n * ratio * (1 - ratio));
         if (Math.abs(kept - expected) > spread) {
-            return Optional.of(kept + " of " + n + " elements kept, expected " + Math.round(expected) + " ± " + Math.round(spread)
-                    + " for ratio " + ratio);
+            return kept + " of " + n + " elements kept, expected " + Math.round(expected) + " ± " + Math.round(spread)
+                    + " for ratio " + ratio;
         }
-        return Optional.empty();
+        return null;
     }
 
     /** The node's input {@code k} from the fed inputs or the initializers; null when absent. */
