@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * Decides which elements are trainable (selective parameter optimization) and how often that is
- * decided again. Elements outside the mask are frozen together with their optimizer state.
+ * decided again. Elements outside the mask do not move; their optimizer moments keep following
+ * their gradients (see {@link dev.rsr.training.TrainingSession}).
  */
 public interface MaskPolicy extends NamedProvider {
 

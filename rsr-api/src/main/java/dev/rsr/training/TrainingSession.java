@@ -22,10 +22,11 @@ import java.util.Set;
  * The other methods must not overlap a step on the modules they touch.
  *
  * <p><b>An update</b> of a parameter {@code w} with gradient {@code g}, optimizer slots and update
- * multiplier {@code u} (1 unless set): Adam moves its moments only where {@code u > 0} and takes
- * {@code w ← w − lr_t · u ⊙ m̂ / (√v̂ + ε)}; momentum likewise. A multiplier of 0 therefore freezes an
- * element together with its optimizer state, and a multiplier of 10 makes its step ten times larger,
- * which scaling the gradient could not do under Adam.
+ * multiplier {@code u} (1 unless set): Adam moves every element's moments, with the module's step
+ * count and bias correction, and takes {@code w ← w − lr_t · u ⊙ m̂ / (√v̂ + ε)}; momentum likewise.
+ * A multiplier of 0 therefore freezes an element (its moments still follow its gradient, so when
+ * admitted again it takes the step Adam gives it then, with no stale momentum), and a multiplier of
+ * 10 makes its step ten times larger, which scaling the gradient could not do under Adam.
  */
 public interface TrainingSession extends AutoCloseable {
 
@@ -102,7 +103,7 @@ public interface TrainingSession extends AutoCloseable {
 
     /**
      * Sets the per-element multipliers of some parameters' updates (mask × boost), all in one call;
-     * requires a spec with update multipliers. Elements at 0 are frozen with their optimizer state.
+     * requires a spec with update multipliers. Elements at 0 do not move.
      *
      * @param multipliers a float tensor per parameter name, shaped like the parameter
      */

@@ -30,13 +30,13 @@ import org.tensorflow.Output;
 final class UpdateGraph {
 
     /**
-     * The ops of one trainable parameter. {@code optimizerState} is what a snapshot saves besides
-     * the parameter: the slots, and with multipliers under Adam the per-element update counts.
+     * The ops of one trainable parameter. {@code slots} (the optimizer's state) are what a snapshot
+     * saves besides the parameter.
      * {@code gradient} is the whole gradient, for reading; a sparse table's step stashes and updates
      * only the rows its batch gathered.
      */
     record ParameterOps(String name, String module, long[] shape, Output<?> gradient, Operation stashOp,
-                        List<TrainingOps.Variable> slots, List<TrainingOps.Variable> optimizerState, TrainingOps.Variable multiplier,
+                        List<TrainingOps.Variable> slots, TrainingOps.Variable multiplier,
                         Map<Statistic, TrainingOps.Variable> statistics, Operation observe, Operation update,
                         Operation updateWithoutStatistics) {
     }
@@ -82,7 +82,7 @@ final class UpdateGraph {
                 if (spec.moduleSignals()) {
                     signals.add(signal(built, compiled.parameters().get(p), spec.optimizer(), mops));
                 }
-                for (TrainingOps.Variable v : built.optimizerState()) {
+                for (TrainingOps.Variable v : built.slots()) {
                     TrainingOps.Variable backup = mops.variable(v.name() + "#backup", v.shape(), 0);
                     snapshots.add(mops.assign(backup.ref(), v.ref()).op());
                     rollbacks.add(mops.assign(v.ref(), backup.ref()).op());
@@ -230,11 +230,6 @@ final class UpdateGraph {
                 ? List.of(keep(ops.variable(p + "#adam_m", shape, 0)), keep(ops.variable(p + "#adam_v", shape, 0)))
                 : List.of(keep(ops.variable(p + "#momentum", shape, 0)));
         TrainingOps.Variable multiplier = spec.updateMultipliers() ? keep(ops.variable(p + "#multiplier", shape, 1)) : null;
-        // With multipliers, Adam's bias correction counts each element's own updates: an element a
-        // mask admits late starts from zero moments, and corrected by the module's step count its
-        // first steps would be several times too large.
-        TrainingOps.Variable count = multiplier != null && o.kind() == OptimizerSpec.Kind.ADAM
-                ? keep(ops.variable(p + "#adam_count", shape, 0)) : null;
 
         // Running statistics read the stashed gradient and the parameter before its update. They
         // decay every element each step, so a sparse table's stashed rows are scattered whole here.
@@ -248,14 +243,16 @@ final class UpdateGraph {
         for (Statistic s : spec.statistics()) {
             statistics.put(s, keep(ops.variable(p + "#" + s.key(), shape, 0)));
         }
+        // |w·g| once for saliency and its deviation: without Grappler, TensorFlow computes a repeated expression twice.
+        Output<?> absWg = statistics.containsKey(Statistic.SALIENCY) || statistics.containsKey(Statistic.SALIENCY_DEVIATION)
+                ? ops.op("Abs", ops.op("Mul", w, gw)) : null;
         for (Statistic s : statistics.keySet()) {
             TrainingOps.Variable v = statistics.get(s);
             Output<?> updated = switch (s) {
                 case SQUARED_GRADIENT -> ops.assign(v.ref(), ema(ops, v.ref(), ops.op("Mul", gw, gw), decay, rest));
                 case ABSOLUTE_GRADIENT -> ops.assign(v.ref(), ema(ops, v.ref(), ops.op("Abs", gw), decay, rest));
-                case SALIENCY -> saliency = ops.assign(v.ref(), ema(ops, v.ref(), ops.op("Abs", ops.op("Mul", w, gw)), decay, rest));
-                case SALIENCY_DEVIATION -> ops.assign(v.ref(), ema(ops, v.ref(),
-                        ops.op("Abs", ops.op("Sub", ops.op("Abs", ops.op("Mul", w, gw)), saliency)), decay, rest));
+                case SALIENCY -> saliency = ops.assign(v.ref(), ema(ops, v.ref(), absWg, decay, rest));
+                case SALIENCY_DEVIATION -> ops.assign(v.ref(), ema(ops, v.ref(), ops.op("Abs", ops.op("Sub", absWg, saliency)), decay, rest));
                 case MOVEMENT -> ops.assign(v.ref(), ops.op("Sub", v.ref(), ops.op("Mul", w, gw)));
             };
             statisticUpdates.add(updated.op());
@@ -263,11 +260,14 @@ final class UpdateGraph {
         Operation observe = ops.group("observe", statisticUpdates);
 
         Output<?> variable = param.variable();
+        // Masks and boosts act on the update, not the gradient: Adam would normalise a scaled gradient
+        // back, and its momentum would keep moving a masked element. The optimizer's moments follow
+        // every element's gradient, masked or not, so every element shares its module's step count
+        // and bias correction, and an element a refresh admits again takes the step Adam gives it now.
         // Two ways to apply the same step: after the statistics update, or without it (a step the
         // caller leaves out of the statistics); the update itself is shared.
         Operation update, updateAlone;
-        if (multiplier == null && !sparse) {
-            // TensorFlow's fused update ops, where no element is masked or boosted.
+        if (!sparse) {
             java.util.function.Function<Operation, Operation> fused = after -> {
                 var builder = o.kind() == OptimizerSpec.Kind.ADAM
                         ? ops.builder("ApplyAdam", variable, slots.get(0).ref(), slots.get(1).ref(), beta1Power, beta2Power, lr,
@@ -275,62 +275,54 @@ final class UpdateGraph {
                         : ops.builder("ApplyMomentum", variable, slots.get(0).ref(), lr, gs, ops.scalar(o.momentum()));
                 return (after == null ? builder : builder.addControlInput(after)).build();
             };
-            update = fused.apply(observe);
-            updateAlone = statistics.isEmpty() ? update : fused.apply(null);
+            if (multiplier == null) {
+                update = fused.apply(observe);
+                updateAlone = statistics.isEmpty() ? update : fused.apply(null);
+            } else {
+                // TensorFlow's fused op steps every element (one pass over the tensor, where the same
+                // update in elementwise ops took about 25), then each element returns to where it was
+                // and moves by its multiplier times that step: w ← w₀ − u·(w₀ − w_fused). A masked
+                // element (u = 0) gets w₀ back exactly.
+                TrainingOps.Variable before = ops.variable(p + "#before_update", shape, 0);
+                java.util.function.Function<Operation, Operation> masked = after -> {
+                    var copy = ops.builder("Assign", before.ref(), variable);
+                    Operation saved = (after == null ? copy : copy.addControlInput(after)).build();
+                    Output<?> stepped = fused.apply(saved).output(0);
+                    Output<?> step = ops.op("Sub", before.ref(), stepped);
+                    return ops.assign(variable, ops.op("Sub", before.ref(), ops.op("Mul", multiplier.ref(), step))).op();
+                };
+                update = masked.apply(observe);
+                updateAlone = statistics.isEmpty() ? update : masked.apply(null);
+            }
         } else {
-            // Masks and boosts act on the update: a slot moves only where the multiplier is positive,
-            // and the step is scaled by it, so Adam can neither normalise a boost away nor carry a
-            // frozen element along on its momentum. A sparse table moves only its gathered rows.
+            // A sparse table moves only the rows its batch gathered, in elementwise ops.
             Access at = new Access(ops, ids, new ArrayList<>());
             Output<?> u = multiplier == null ? null : at.read(multiplier.ref());
-            Output<?> on = u == null ? null : ops.builder("Cast", ops.op("Greater", u, ops.scalar(0)))
-                    .setAttr("DstT", org.tensorflow.proto.DataType.DT_FLOAT).build().output(0);
             Output<?> step;
             if (o.kind() == OptimizerSpec.Kind.ADAM) {
                 Output<?> m = slots.get(0).ref(), v = slots.get(1).ref();
-                Output<?> mNew = at.write(m, moved(ops, at.read(m), gs, on, 1 - o.beta1()));
-                Output<?> vNew = at.write(v, moved(ops, at.read(v), ops.op("Mul", gs, gs), on, 1 - o.beta2()));
-                Output<?> rate;
-                if (count == null) {
-                    rate = ops.op("Mul", lr, ops.op("RealDiv", ops.op("Sqrt", ops.op("Sub", ops.scalar(1), beta2Power)),
-                            ops.op("Sub", ops.scalar(1), beta1Power)));
-                } else {
-                    Output<?> t = at.write(count.ref(), ops.op("Add", at.read(count.ref()), on));
-                    // ApplyAdam's form, per element: lr · √(1 − β2^t) / (1 − β1^t) · m / (√v + ε); an element
-                    // never admitted (t = 0, m = 0) gets 0, the floor only keeps the division finite.
-                    // β^t as exp(t·ln β): TensorFlow's Exp is vectorized, its Pow is not, and on a large
-                    // embedding table two Pows per element took as long as the rest of the step.
-                    Output<?> floor = ops.scalar(1e-12);
-                    Output<?> beta1PowerT = ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta1()))));
-                    Output<?> beta2PowerT = ops.op("Exp", ops.op("Mul", t, ops.scalar(Math.log(o.beta2()))));
-                    Output<?> c1 = ops.op("Maximum", ops.op("Sub", ops.scalar(1), beta1PowerT), floor);
-                    Output<?> c2 = ops.op("Sub", ops.scalar(1), beta2PowerT);
-                    rate = ops.op("Mul", lr, ops.op("RealDiv", ops.op("Sqrt", c2), c1));
-                }
+                Output<?> mNew = at.write(m, moved(ops, at.read(m), gs, 1 - o.beta1()));
+                Output<?> vNew = at.write(v, moved(ops, at.read(v), ops.op("Mul", gs, gs), 1 - o.beta2()));
+                // ApplyAdam's form: lr · √(1 − β2^t) / (1 − β1^t) · m / (√v + ε), the powers fed per module.
+                Output<?> rate = ops.op("Mul", lr, ops.op("RealDiv", ops.op("Sqrt", ops.op("Sub", ops.scalar(1), beta2Power)),
+                        ops.op("Sub", ops.scalar(1), beta1Power)));
                 Output<?> direction = ops.op("RealDiv", mNew, ops.op("Add", ops.op("Sqrt", vNew), ops.scalar(o.epsilon())));
                 step = ops.op("Mul", rate, u == null ? direction : ops.op("Mul", u, direction));
             } else {
                 Output<?> acc = slots.get(0).ref();
-                Output<?> current = at.read(acc);
-                Output<?> pushed = ops.op("Add", ops.op("Mul", current, ops.scalar(o.momentum() - 1)), gs);
-                Output<?> accNew = at.write(acc, ops.op("Add", current, on == null ? pushed : ops.op("Mul", on, pushed)));
+                Output<?> accNew = at.write(acc, ops.op("Add", ops.op("Mul", at.read(acc), ops.scalar(o.momentum())), gs));
                 step = ops.op("Mul", lr, u == null ? accNew : ops.op("Mul", u, accNew));
             }
             update = at.subtract(variable, step, observe);
             updateAlone = statistics.isEmpty() ? update : at.subtract(variable, step, null);
         }
-        List<TrainingOps.Variable> optimizerState = new ArrayList<>(slots);
-        if (count != null) {
-            optimizerState.add(count);
-        }
-        return new ParameterOps(p, module, shape, g.whole(), stashOp, slots, List.copyOf(optimizerState), multiplier,
+        return new ParameterOps(p, module, shape, g.whole(), stashOp, slots, multiplier,
                 Collections.unmodifiableMap(statistics), observe, update, updateAlone);
     }
 
-    /** {@code x + on·c·(target − x)}: a moving average's step toward {@code target}, only where {@code on} (all, if null). */
-    private static Output<?> moved(TrainingOps ops, Output<?> x, Output<?> target, Output<?> on, double c) {
-        Output<?> rate = on == null ? ops.scalar(c) : ops.op("Mul", on, ops.scalar(c));
-        return ops.op("Add", x, ops.op("Mul", rate, ops.op("Sub", target, x)));
+    /** {@code x + c·(target − x)}: a moving average's step toward {@code target}. */
+    private static Output<?> moved(TrainingOps ops, Output<?> x, Output<?> target, double c) {
+        return ops.op("Add", x, ops.op("Mul", ops.scalar(c), ops.op("Sub", target, x)));
     }
 
     /** {@code decay·old + (1 − decay)·x}. */
