@@ -25,8 +25,9 @@ import java.util.Set;
  * multiplier {@code u} (1 unless set): Adam moves every element's moments, with the module's step
  * count and bias correction, and takes {@code w ← w − lr_t · u ⊙ m̂ / (√v̂ + ε)}; momentum likewise.
  * A multiplier of 0 therefore freezes an element (its moments still follow its gradient, so when
- * admitted again it takes the step Adam gives it then, with no stale momentum), and a multiplier of
- * 10 makes its step ten times larger, which scaling the gradient could not do under Adam.
+ * admitted again it takes the step Adam gives it then, with no stale momentum; a lazily updated
+ * table's moments move only on the rows a batch gathers), and a multiplier of 10 makes its step ten
+ * times larger, which scaling the gradient could not do under Adam.
  */
 public interface TrainingSession extends AutoCloseable {
 

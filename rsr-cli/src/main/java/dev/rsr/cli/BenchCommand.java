@@ -4,10 +4,16 @@ import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
+import dev.rsr.engine.RefineConfig;
+import dev.rsr.engine.Refiner;
+import dev.rsr.spi.ImportanceStrategy;
 import dev.rsr.spi.InferenceBackend;
 import dev.rsr.spi.TrainingBackend;
 import dev.rsr.training.Batch;
 import dev.rsr.training.LossSpec;
+import dev.rsr.tensorflow.training.StepTrace;
+import dev.rsr.tensorflow.training.TensorFlowTrainingSession;
+import dev.rsr.training.Statistic;
 import dev.rsr.training.StepPlan;
 import dev.rsr.training.TaskModule;
 import dev.rsr.training.TrainingSession;
@@ -19,8 +25,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -287,8 +296,8 @@ final class BenchCommand implements Callable<Integer> {
                 throw new dev.rsr.error.ConfigurationException("--profile: only the TensorFlow training backend traces its steps");
             }
             // Printed after the table, which then reads as one block.
-            Map<String, List<dev.rsr.tensorflow.training.StepTrace>> profiles = new java.util.LinkedHashMap<>();
-            Map<String, Double> untraced = new java.util.HashMap<>();
+            Map<String, List<StepTrace>> profiles = new LinkedHashMap<>();
+            Map<String, Double> untraced = new HashMap<>();
             for (Subject subject : subjects) {
                 ModelGraph model = subject.model();
                 List<TaskModule> modules = TaskModule.fromParameterGroups(model);
@@ -306,7 +315,7 @@ final class BenchCommand implements Callable<Integer> {
                     out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10.1f %9.0f%%%n", subject.name(), "all", model.parameterCount(),
                             batch, sequence, all, batch / (all / 1000), gflops, 100 * gflops / ceiling);
                     if (modules.stream().anyMatch(m -> m.name().equals(Heads.CLASSIFIER_GROUP))) {
-                        double head = medianStepMs(b, new StepPlan(java.util.Set.of(Heads.CLASSIFIER_GROUP),
+                        double head = medianStepMs(b, new StepPlan(Set.of(Heads.CLASSIFIER_GROUP),
                                 Map.of(Heads.CLASSIFIER_GROUP, 1e-4)), session)[0];
                         out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", subject.name(), "head only",
                                 model.parameterCount(), batch, sequence, head, batch / (head / 1000), "-", "-");
@@ -325,18 +334,20 @@ final class BenchCommand implements Callable<Integer> {
                                     + "step time of dense updates, measured alternating%n", TrainingSpec.DEFAULT_SPARSE_TABLES_FROM, pair[0] / pair[1]);
                         }
                     }
-                    // The same step as rsr takes it: half of every tensor's elements masked, masks and
-                    // boosts on the update, and the default importance's running statistics.
+                    // A step like rsr's: half of every tensor masked, multipliers on the update, and the
+                    // statistics of rsr's default importance, updated every step (rsr updates them only
+                    // in the steps before a mask refresh).
+                    RefineConfig rsr = RefineConfig.method("rsr");
+                    Set<Statistic> statistics = pluginOptions.plugins().get(ImportanceStrategy.class, rsr.plugin("importance"))
+                            .create(rsr.settings("importance")).statistics();
                     try (TrainingSession masked = backend.open(model, TrainingSpec.builder(LossSpec.classification(), modules)
-                            .threads(threads).updateMultipliers(true)
-                            .statistics(java.util.Set.of(dev.rsr.training.Statistic.SALIENCY,
-                                    dev.rsr.training.Statistic.SALIENCY_DEVIATION), 0.9).build())) {
+                            .threads(threads).updateMultipliers(true).statistics(statistics, Refiner.STATISTICS_DECAY).build())) {
                         masked.setUpdateMultipliers(halfMasked(model, modules));
                         double[] pair = medianStepMs(b, StepPlan.all(modules, 1e-4), masked, session);
                         out.printf("%-16s %-10s %,12d %8d %10d %12.1f %12.1f %10s %10s%n", subject.name(), "all, masked",
                                 model.parameterCount(), batch, sequence, pair[0], batch / (pair[0] / 1000), "-", "-");
-                        out.printf("  half of every tensor masked, with running statistics: %.2fx the step time of TensorFlow's fused "
-                                + "Adam (%.1f ms), measured alternating%n", pair[0] / pair[1], pair[1]);
+                        out.printf("  half of every tensor masked, with %s statistics every step: %.2fx the step time of TensorFlow's fused "
+                                + "Adam (%.1f ms), measured alternating%n", rsr.plugin("importance"), pair[0] / pair[1], pair[1]);
                         out.flush();
                         if (profile) {
                             profiles.put(subject.name(), traces(session, b, modules));
@@ -351,21 +362,18 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
 
-        /** {@link #PROFILED_STEPS} traced steps of every module. */
-        private static List<dev.rsr.tensorflow.training.StepTrace> traces(TrainingSession session, Batch b, List<TaskModule> modules) {
-            if (!(session instanceof dev.rsr.tensorflow.training.TensorFlowTrainingSession traced)) {
-                throw new IllegalStateException("not a TensorFlow training session: " + session.getClass().getName());
-            }
-            List<dev.rsr.tensorflow.training.StepTrace> traces = new java.util.ArrayList<>();
+        /** {@link #PROFILED_STEPS} traced steps of every module, on a TensorFlow session (--profile refuses other backends). */
+        private static List<StepTrace> traces(TrainingSession session, Batch b, List<TaskModule> modules) {
+            List<StepTrace> traces = new ArrayList<>();
             for (int i = 0; i < PROFILED_STEPS; i++) {
-                traces.add(traced.traceStep(b, StepPlan.all(modules, 1e-4)));
+                traces.add(((TensorFlowTrainingSession) session).traceStep(b, StepPlan.all(modules, 1e-4)));
             }
             return traces;
         }
 
         /** Multipliers of 1 on every other element of each trainable tensor and 0 on the rest: a mask of density 0.5. */
         private static Map<String, TensorData> halfMasked(ModelGraph model, List<TaskModule> modules) {
-            Map<String, TensorData> multipliers = new java.util.LinkedHashMap<>();
+            Map<String, TensorData> multipliers = new LinkedHashMap<>();
             for (TaskModule m : modules) {
                 for (String p : m.parameters()) {
                     TensorData w = model.graph().initializers().get(p);

@@ -29,7 +29,7 @@ final class TrainingProfile {
                 "Assign"));
         KINDS.put("softmax and loss", Set.of("Softmax", "LogSoftmax", "SoftmaxCrossEntropyWithLogits",
                 "SparseSoftmaxCrossEntropyWithLogits"));
-        // Plain Assigns are copies (the gradient stash, the masked update's slots): data movement.
+        // Plain Assigns are copies (the gradient stash, the masked update's copy of a parameter, a sparse table's slots): data movement.
         KINDS.put("optimizer", Set.of("ApplyAdam", "ApplyMomentum", "AssignSub", "AssignAdd"));
     }
 

@@ -70,7 +70,7 @@ public final class Refiner implements AutoCloseable {
     /** The highest base rate a setting, an option or a model's metadata may give. */
     public static final double MAX_BASE_RATE = 10;
     /** How fast the running statistics forget: each step's contribution decays by this factor. */
-    private static final double STATISTICS_DECAY = 0.9;
+    public static final double STATISTICS_DECAY = 0.9;
     /**
      * The default {@code statistics_window}: the steps before a refresh whose gradients feed the
      * statistics. Anything older would weigh under 10 % ({@code 0.9^22 < 0.1}).

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
 
@@ -172,35 +173,26 @@ final class UpdateGraph {
     }
 
     /**
-     * Where an update reads and writes a parameter and its slots: the whole tensors, or only the
-     * rows a step's batch gathered. {@code writes} collects the row writes, which nothing downstream
-     * depends on and the update must therefore wait for.
+     * The rows of a sparse table and its slots that a step's batch gathered, where its update reads
+     * and writes. {@code writes} collects the row writes, which nothing downstream depends on and the
+     * update must therefore wait for.
      */
-    private record Access(TrainingOps ops, Output<?> ids, List<Operation> writes) {
+    private record Rows(TrainingOps ops, Output<?> ids, List<Operation> writes) {
         Output<?> read(Output<?> variable) {
-            return ids == null ? variable : ops.op("GatherV2", variable, ids, ops.constant(TensorData.scalarLong(0)));
+            return ops.op("GatherV2", variable, ids, ops.constant(TensorData.scalarLong(0)));
         }
 
-        /** {@code variable ← value} where this access reaches; returns the new value. */
+        /** {@code variable[ids] ← value}; returns the new value. */
         Output<?> write(Output<?> variable, Output<?> value) {
-            if (ids == null) {
-                return ops.assign(variable, value);
-            }
             writes.add(ops.builder("ScatterUpdate", variable, ids, value).build());
             return value;
         }
 
-        /** {@code variable ← variable − step} where this access reaches, after {@code after}. */
-        /** The update, after {@code after} (the statistics, which read the parameter before it moves) unless null. */
+        /** {@code variable[ids] −= step} and the row writes, after {@code after} (the statistics, which read the parameter before it moves) unless null. */
         Operation subtract(Output<?> variable, Output<?> step, Operation after) {
-            var builder = ops.builder(ids == null ? "AssignSub" : "ScatterSub", ids == null ? new Output<?>[] {variable, step}
-                    : new Output<?>[] {variable, ids, step});
-            Operation sub = (after == null ? builder : builder.addControlInput(after)).build();
-            if (writes.isEmpty()) {
-                return sub;
-            }
+            var builder = ops.builder("ScatterSub", variable, ids, step);
             List<Operation> all = new ArrayList<>(writes);
-            all.add(sub);
+            all.add((after == null ? builder : builder.addControlInput(after)).build());
             return ops.group("update", all);
         }
     }
@@ -244,8 +236,7 @@ final class UpdateGraph {
             statistics.put(s, keep(ops.variable(p + "#" + s.key(), shape, 0)));
         }
         // |w·g| once for saliency and its deviation: without Grappler, TensorFlow computes a repeated expression twice.
-        Output<?> absWg = statistics.containsKey(Statistic.SALIENCY) || statistics.containsKey(Statistic.SALIENCY_DEVIATION)
-                ? ops.op("Abs", ops.op("Mul", w, gw)) : null;
+        Output<?> absWg = statistics.containsKey(Statistic.SALIENCY) ? ops.op("Abs", ops.op("Mul", w, gw)) : null;
         for (Statistic s : statistics.keySet()) {
             TrainingOps.Variable v = statistics.get(s);
             Output<?> updated = switch (s) {
@@ -263,40 +254,35 @@ final class UpdateGraph {
         // Masks and boosts act on the update, not the gradient: Adam would normalise a scaled gradient
         // back, and its momentum would keep moving a masked element. The optimizer's moments follow
         // every element's gradient, masked or not, so every element shares its module's step count
-        // and bias correction, and an element a refresh admits again takes the step Adam gives it now.
+        // and bias correction, and an element of a dense tensor that a refresh admits again takes the
+        // step Adam gives it now. (A sparse table's moments move only on the rows a batch gathers, as
+        // lazy Adam's do: a row first gathered late starts from zero moments.)
         // Two ways to apply the same step: after the statistics update, or without it (a step the
         // caller leaves out of the statistics); the update itself is shared.
         Operation update, updateAlone;
         if (!sparse) {
-            java.util.function.Function<Operation, Operation> fused = after -> {
-                var builder = o.kind() == OptimizerSpec.Kind.ADAM
-                        ? ops.builder("ApplyAdam", variable, slots.get(0).ref(), slots.get(1).ref(), beta1Power, beta2Power, lr,
-                                ops.scalar(o.beta1()), ops.scalar(o.beta2()), ops.scalar(o.epsilon()), gs)
-                        : ops.builder("ApplyMomentum", variable, slots.get(0).ref(), lr, gs, ops.scalar(o.momentum()));
-                return (after == null ? builder : builder.addControlInput(after)).build();
-            };
             if (multiplier == null) {
+                Function<Operation, Operation> fused = fusedOn(ops, o, variable, slots, beta1Power, beta2Power, lr, gs);
                 update = fused.apply(observe);
                 updateAlone = statistics.isEmpty() ? update : fused.apply(null);
             } else {
-                // TensorFlow's fused op steps every element (one pass over the tensor, where the same
-                // update in elementwise ops took about 25), then each element returns to where it was
-                // and moves by its multiplier times that step: w ← w₀ − u·(w₀ − w_fused). A masked
-                // element (u = 0) gets w₀ back exactly.
-                TrainingOps.Variable before = ops.variable(p + "#before_update", shape, 0);
-                java.util.function.Function<Operation, Operation> masked = after -> {
-                    var copy = ops.builder("Assign", before.ref(), variable);
-                    Operation saved = (after == null ? copy : copy.addControlInput(after)).build();
-                    Output<?> stepped = fused.apply(saved).output(0);
-                    Output<?> step = ops.op("Sub", before.ref(), stepped);
-                    return ops.assign(variable, ops.op("Sub", before.ref(), ops.op("Mul", multiplier.ref(), step))).op();
+                // TensorFlow's fused op steps a copy of the parameter (one pass, where the same update
+                // in elementwise ops took about 25), and the parameter moves by its multiplier times
+                // that step, written once: w ← w − u·(w − w_stepped). A masked element (u = 0) keeps w
+                // exactly. The step is recovered in float32, so a step below half an ulp of w is lost.
+                TrainingOps.Variable copy = ops.variable(p + "#stepped", shape, 0);
+                Function<Operation, Operation> masked = after -> {
+                    var copying = ops.builder("Assign", copy.ref(), variable);
+                    Operation copied = (after == null ? copying : copying.addControlInput(after)).build();
+                    Output<?> stepped = fusedOn(ops, o, copy.ref(), slots, beta1Power, beta2Power, lr, gs).apply(copied).output(0);
+                    return ops.builder("AssignSub", variable, ops.op("Mul", multiplier.ref(), ops.op("Sub", variable, stepped))).build();
                 };
                 update = masked.apply(observe);
                 updateAlone = statistics.isEmpty() ? update : masked.apply(null);
             }
         } else {
             // A sparse table moves only the rows its batch gathered, in elementwise ops.
-            Access at = new Access(ops, ids, new ArrayList<>());
+            Rows at = new Rows(ops, ids, new ArrayList<>());
             Output<?> u = multiplier == null ? null : at.read(multiplier.ref());
             Output<?> step;
             if (o.kind() == OptimizerSpec.Kind.ADAM) {
@@ -318,6 +304,18 @@ final class UpdateGraph {
         }
         return new ParameterOps(p, module, shape, g.whole(), stashOp, slots, multiplier,
                 Collections.unmodifiableMap(statistics), observe, update, updateAlone);
+    }
+
+    /** TensorFlow's fused update of {@code target} (the parameter or a copy of it) and the slots, after the given op unless null. */
+    private static Function<Operation, Operation> fusedOn(TrainingOps ops, OptimizerSpec o, Output<?> target, List<TrainingOps.Variable> slots,
+                                                          Output<?> beta1Power, Output<?> beta2Power, Output<?> lr, Output<?> gradient) {
+        return after -> {
+            var builder = o.kind() == OptimizerSpec.Kind.ADAM
+                    ? ops.builder("ApplyAdam", target, slots.get(0).ref(), slots.get(1).ref(), beta1Power, beta2Power, lr,
+                            ops.scalar(o.beta1()), ops.scalar(o.beta2()), ops.scalar(o.epsilon()), gradient)
+                    : ops.builder("ApplyMomentum", target, slots.get(0).ref(), lr, gradient, ops.scalar(o.momentum()));
+            return (after == null ? builder : builder.addControlInput(after)).build();
+        };
     }
 
     /** {@code x + c·(target − x)}: a moving average's step toward {@code target}. */
