@@ -334,6 +334,7 @@ final class BenchCommand implements Callable<Integer> {
                                     + "step time of dense updates, measured alternating%n", TrainingSpec.DEFAULT_SPARSE_TABLES_FROM, pair[0] / pair[1]);
                         }
                     }
+                    out.flush();
                     // A step like rsr's: half of every tensor masked, multipliers on the update, and the
                     // statistics of rsr's default importance, updated every step (rsr updates them only
                     // in the steps before a mask refresh).

@@ -259,26 +259,22 @@ final class UpdateGraph {
         // lazy Adam's do: a row first gathered late starts from zero moments.)
         // Two ways to apply the same step: after the statistics update, or without it (a step the
         // caller leaves out of the statistics); the update itself is shared.
-        Operation update, updateAlone;
+        Function<Operation, Operation> updateAfter;
         if (!sparse) {
             if (multiplier == null) {
-                Function<Operation, Operation> fused = fusedOn(ops, o, variable, slots, beta1Power, beta2Power, lr, gs);
-                update = fused.apply(observe);
-                updateAlone = statistics.isEmpty() ? update : fused.apply(null);
+                updateAfter = fusedOn(ops, o, variable, slots, beta1Power, beta2Power, lr, gs);
             } else {
                 // TensorFlow's fused op steps a copy of the parameter (one pass, where the same update
                 // in elementwise ops took about 25), and the parameter moves by its multiplier times
                 // that step, written once: w ← w − u·(w − w_stepped). A masked element (u = 0) keeps w
                 // exactly. The step is recovered in float32, so a step below half an ulp of w is lost.
                 TrainingOps.Variable copy = ops.variable(p + "#stepped", shape, 0);
-                Function<Operation, Operation> masked = after -> {
+                updateAfter = after -> {
                     var copying = ops.builder("Assign", copy.ref(), variable);
                     Operation copied = (after == null ? copying : copying.addControlInput(after)).build();
                     Output<?> stepped = fusedOn(ops, o, copy.ref(), slots, beta1Power, beta2Power, lr, gs).apply(copied).output(0);
                     return ops.builder("AssignSub", variable, ops.op("Mul", multiplier.ref(), ops.op("Sub", variable, stepped))).build();
                 };
-                update = masked.apply(observe);
-                updateAlone = statistics.isEmpty() ? update : masked.apply(null);
             }
         } else {
             // A sparse table moves only the rows its batch gathered, in elementwise ops.
@@ -299,9 +295,11 @@ final class UpdateGraph {
                 Output<?> accNew = at.write(acc, ops.op("Add", ops.op("Mul", at.read(acc), ops.scalar(o.momentum())), gs));
                 step = ops.op("Mul", lr, u == null ? accNew : ops.op("Mul", u, accNew));
             }
-            update = at.subtract(variable, step, observe);
-            updateAlone = statistics.isEmpty() ? update : at.subtract(variable, step, null);
+            Output<?> rowStep = step;
+            updateAfter = after -> at.subtract(variable, rowStep, after);
         }
+        Operation update = updateAfter.apply(observe);
+        Operation updateAlone = statistics.isEmpty() ? update : updateAfter.apply(null);
         return new ParameterOps(p, module, shape, g.whole(), stashOp, slots, multiplier,
                 Collections.unmodifiableMap(statistics), observe, update, updateAlone);
     }
