@@ -1,18 +1,18 @@
 package dev.rsr.cli;
 
+import dev.rsr.engine.RefineConfig;
+import dev.rsr.engine.Refiner;
 import dev.rsr.inference.InferenceOptions;
 import dev.rsr.inference.Predictor;
 import dev.rsr.ir.ModelGraph;
 import dev.rsr.ir.TensorData;
-import dev.rsr.engine.RefineConfig;
-import dev.rsr.engine.Refiner;
 import dev.rsr.spi.ImportanceStrategy;
 import dev.rsr.spi.InferenceBackend;
 import dev.rsr.spi.TrainingBackend;
-import dev.rsr.training.Batch;
-import dev.rsr.training.LossSpec;
 import dev.rsr.tensorflow.training.StepTrace;
 import dev.rsr.tensorflow.training.TensorFlowTrainingSession;
+import dev.rsr.training.Batch;
+import dev.rsr.training.LossSpec;
 import dev.rsr.training.Statistic;
 import dev.rsr.training.StepPlan;
 import dev.rsr.training.TaskModule;
