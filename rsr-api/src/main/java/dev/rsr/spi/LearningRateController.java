@@ -45,6 +45,17 @@ public interface LearningRateController extends NamedProvider {
         void diverged(String module);
 
         /**
+         * The worker's step was applied and its training batch's loss was {@code loss}; called
+         * after every applied step, before the next {@link #rates} call, for controllers that
+         * follow the loss. Ignored by default.
+         *
+         * @param step the worker's step, from 0
+         * @param loss the step's training loss, finite
+         */
+        default void stepped(long step, double loss) {
+        }
+
+        /**
          * Whether {@link #rates} reads the modules' {@link ModuleState#signal() signals}; when no
          * plugin of a run does, the backend does not compute them (they cost a few passes over the
          * active parameters per step).

@@ -280,6 +280,8 @@ public final class Refiner implements AutoCloseable {
         final SplittableRandom random;
         long steps;
         double lossAverage = Double.NaN;
+        /** The loss of the worker's last applied step, not yet told to its controller (NaN when none). */
+        double untoldLoss = Double.NaN;
 
         Worker(int index, List<String> modules, ModuleSelector.Selector selector, LearningRateController.Controller controller, long seed) {
             this.index = index;
@@ -677,6 +679,15 @@ public final class Refiner implements AutoCloseable {
         }
         Map<String, ModuleState> activeStates = new LinkedHashMap<>();
         states.stream().filter(s -> active.contains(s.name())).forEach(s -> activeStates.put(s.name(), s));
+        if (!Double.isNaN(w.untoldLoss)) {
+            // Told before the next step, not after the last: a controller that fails here stops the run before a step.
+            double loss = w.untoldLoss;
+            w.untoldLoss = Double.NaN;
+            Strategies.call("lr", strategies.name("lr"), "reading the loss", () -> {
+                w.controller.stepped(w.steps - 1, loss);
+                return null;
+            });
+        }
         Map<String, Double> plan = plannedRates(w.controller, activeStates, w.steps, runInfo);
         Batch batch = batches.next(w.index);
         long stepStart = System.nanoTime();
@@ -698,6 +709,7 @@ public final class Refiner implements AutoCloseable {
                 }
             } else {
                 deposit(w, result, plan);
+                w.untoldLoss = result.loss();
                 lossSum[0] += result.loss();
                 lossCount[0]++;
                 touched.addAll(active);

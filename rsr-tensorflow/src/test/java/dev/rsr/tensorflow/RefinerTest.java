@@ -271,9 +271,10 @@ class RefinerTest {
         }
     }
 
-    /** A rate controller that sends one module's rate sky-high on one step, then behaves. */
+    /** A rate controller that sends one module's rate sky-high on one step, then behaves; it records what it hears. */
     static final class Explosive implements LearningRateController {
         final List<String> diverged = new ArrayList<>();
+        final List<Double> losses = new ArrayList<>();
 
         @Override
         public String name() {
@@ -294,6 +295,11 @@ class RefinerTest {
                 public void diverged(String module) {
                     diverged.add(module);
                 }
+
+                @Override
+                public void stepped(long step, double loss) {
+                    losses.add(loss);
+                }
             };
         }
     }
@@ -312,6 +318,10 @@ class RefinerTest {
         assertTrue(s.divergences() >= 1, "divergences " + s.divergences());
         assertTrue(steps.stream().anyMatch(e -> !e.applied()));
         assertTrue(!explosive.diverged.isEmpty(), "the controller heard of the divergence");
+        // Each applied step's loss reaches the controller before the next step; the last step's never does.
+        List<Double> appliedLosses = steps.subList(0, steps.size() - 1).stream().filter(RefineListener.Step::applied)
+                .map(RefineListener.Step::loss).toList();
+        assertEquals(appliedLosses, explosive.losses);
         assertTrue(Double.isFinite(s.evalLoss()) && s.evalAccuracy() > 0.9, "recovered: " + s.evalAccuracy() + ", loss " + s.evalLoss());
     }
 

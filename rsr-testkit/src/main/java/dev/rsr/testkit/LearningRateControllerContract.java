@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Besides {@linkplain ProviderContract name and settings}, it checks that a controller gives a
  * finite rate ≥ 0 to exactly the active modules, on the first step (no signal yet), on every step
- * of a run with changing active sets, signals over many orders of magnitude and divergences, and
- * after all-zero gradients; that {@code diverged} lowers the module's next rate; that a controller
+ * of a run with changing active sets, signals and losses over many orders of magnitude and
+ * divergences, and after all-zero gradients; that {@code diverged} lowers the module's next rate; that a controller
  * that does not use signals gives the same rates without them; and that the same history gives the
  * same rates. Rates are asked for as the engine asks: an unmodifiable map of
  * the active modules' states, steps from 0.
@@ -94,6 +94,9 @@ public abstract class LearningRateControllerContract extends ProviderContract<Le
             out.add(rates(controller, active, step, run));
             if (random.nextInt(20) == 0) {
                 controller.diverged(active.get(random.nextInt(active.size())).name());
+            } else {
+                // An applied step: its loss, falling, flat or jumping, over many orders of magnitude.
+                controller.stepped(step, Math.exp(random.nextDouble(-10, 5)));
             }
         }
         return out;
@@ -108,7 +111,7 @@ public abstract class LearningRateControllerContract extends ProviderContract<Le
         }
     }
 
-    /** Step after step, with changing active sets, signals over many orders of magnitude and divergences, exactly the active modules get finite rates ≥ 0. */
+    /** Step after step, with changing active sets, signals and losses over many orders of magnitude and divergences, exactly the active modules get finite rates ≥ 0. */
     @Test
     public void ratesExactlyTheActiveModulesEveryStep() {
         for (LearningRateController.RunInfo run : runs()) {
