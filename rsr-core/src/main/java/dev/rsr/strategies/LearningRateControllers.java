@@ -172,7 +172,7 @@ public final class LearningRateControllers {
             // starting at four times the base rate reached full fine-tuning's accuracy soonest; a
             // rate that starts too high comes down on its own, adapting with gain 0.3. Gain 1 (with
             // growth only while the loss falls) was faster on verb (0.43 to 0.61 of full's time
-            // against 0.49 to 0.59) but not on noun or from all-MiniLM-L6-v2, and it left the demo's
+            // against 0.49 to 0.59) but not on noun beside 0.3 in one run, and it left the demo's
             // negation task at 86 % where gain 0.3 reached 99 %; gain 2 stayed at chance there.
             double gain = settings.decimal("gain", 0.3, 0, 10);
             double range = settings.decimal("range", 100, 1, 1e6);
