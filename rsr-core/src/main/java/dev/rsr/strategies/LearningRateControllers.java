@@ -223,7 +223,6 @@ public final class LearningRateControllers {
         private final double[] past;
         private long count;
         private double average = Double.NaN;
-        private double first = Double.NaN;
 
         LossTrend(int window) {
             this.past = new double[window];
@@ -231,9 +230,6 @@ public final class LearningRateControllers {
 
         void add(double loss) {
             average = Double.isNaN(average) ? loss : 0.95 * average + 0.05 * loss;
-            if (Double.isNaN(first)) {
-                first = average;
-            }
             past[(int) (count++ % past.length)] = average;
         }
 
@@ -248,7 +244,8 @@ public final class LearningRateControllers {
             if (count == 0) {
                 return false;
             }
-            double then = count > past.length ? past[(int) (count % past.length)] : first;
+            // The oldest average held; until the window has wrapped, the first step's (slot 0).
+            double then = past[count > past.length ? (int) (count % past.length) : 0];
             return average <= then * (1 - fraction);
         }
     }

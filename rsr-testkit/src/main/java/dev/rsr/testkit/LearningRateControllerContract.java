@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
  * <p>Besides {@linkplain ProviderContract name and settings}, it checks that a controller gives a
  * finite rate ≥ 0 to exactly the active modules, on the first step (no signal yet), on every step
  * of a run with changing active sets, signals and losses over many orders of magnitude and
- * divergences, and after all-zero gradients; that {@code diverged} lowers the module's next rate; that a controller
- * that does not use signals gives the same rates without them; and that the same history gives the
- * same rates. Rates are asked for as the engine asks: an unmodifiable map of
- * the active modules' states, steps from 0.
+ * divergences, and after all-zero gradients; that {@code diverged} lowers the module's next rate;
+ * that a controller that does not use signals gives the same rates without them; and that the same
+ * history gives the same rates. Rates are asked for as the engine asks: an unmodifiable map of the
+ * active modules' states, steps from 0.
  */
 public abstract class LearningRateControllerContract extends ProviderContract<LearningRateController, LearningRateController.Controller> {
     private static final int STEPS = 300;
