@@ -537,9 +537,9 @@ public final class Refiner implements AutoCloseable {
         boolean importanceRead = workers.stream().anyMatch(w -> w.selector.usesImportance());
         int refreshEvery = remask ? strategies.mask.refreshEvery()
                 : strategies.name("importance").equals("uniform") || !importanceRead ? 0 : engine.refreshEvery();
-        long nextRefresh = refreshEvery > 0 ? refreshEvery : Long.MAX_VALUE;
+        long nextRefresh = beforeTheEnd(refreshEvery > 0 ? refreshEvery : Long.MAX_VALUE);
         statisticsFrom = statisticsFrom(nextRefresh);
-        long nextSnapshot = engine.snapshotEvery() > 0 ? engine.snapshotEvery() : Long.MAX_VALUE;
+        long nextSnapshot = beforeTheEnd(engine.snapshotEvery() > 0 ? engine.snapshotEvery() : Long.MAX_VALUE);
         long nextEval = setup.evalEvery();
         while (step < setup.maxSteps()) {
             long boundary = Math.min(Math.min(setup.maxSteps(), nextEval), Math.min(nextRefresh, nextSnapshot));
@@ -547,12 +547,12 @@ public final class Refiner implements AutoCloseable {
             long maintenance = System.nanoTime();
             if (step == nextRefresh) {
                 refresh(step, remask, clock, events);
-                nextRefresh += refreshEvery;
+                nextRefresh = beforeTheEnd(nextRefresh + refreshEvery);
                 statisticsFrom = statisticsFrom(nextRefresh);
             }
             if (step == nextSnapshot) {
                 session.snapshot(all);
-                nextSnapshot += engine.snapshotEvery();
+                nextSnapshot = beforeTheEnd(nextSnapshot + engine.snapshotEvery());
             }
             maintenanceNanos += System.nanoTime() - maintenance;
             if (step == nextEval || step == setup.maxSteps()) {
@@ -572,6 +572,14 @@ public final class Refiner implements AutoCloseable {
                 trainableElements / (double) Math.max(1, model.parameterCount()), masks.meanDensity(), divergences, time);
         events.ended(summary);
         return summary;
+    }
+
+    /**
+     * A step at which to refresh or snapshot, or none ({@link Long#MAX_VALUE}) if it is not before
+     * the last step: no step would use it, and its time would count against the run.
+     */
+    private long beforeTheEnd(long step) {
+        return step < setup.maxSteps() ? step : Long.MAX_VALUE;
     }
 
     /**

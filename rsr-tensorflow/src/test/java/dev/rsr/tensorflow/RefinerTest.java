@@ -2,6 +2,7 @@ package dev.rsr.tensorflow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -417,23 +418,40 @@ class RefinerTest {
         }
     }
 
-    @ParameterizedTest(name = "statistics_window={0}")
-    @ValueSource(strings = {"22", "0"})
-    void onlyTheStepsJustBeforeARefreshFeedTheStatistics(String window) {
-        List<float[]> atRefresh = new ArrayList<>();
-        // 20 steps and a refresh every 50: a window of 22 starts at step 29, past the run's end.
-        try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), PLUGINS, RefineConfig.method("rsr")
-                .with(Map.of("workers", "1", "selector", "all", "statistics_window", window)), setup(20), batches())) {
+    @Test
+    void noRefreshAfterTheLastStep() {
+        List<Long> refreshed = new ArrayList<>();
+        try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), PLUGINS, RefineConfig.method("rsr").with("workers", "1"),
+                setup(100), batches())) {
             r.run(RefinerTest::score, new RefineListener() {
                 @Override
                 public void refreshed(Refresh event) {
-                    atRefresh.add(saliency(r));
+                    refreshed.add(event.step());
                 }
             });
-            assertEquals(1, atRefresh.size());
-            assertEquals(window.equals("22"), java.util.Arrays.equals(atRefresh.get(0), saliency(r)),
-                    "statistics unchanged after the first refresh with window " + window);
         }
+        assertEquals(List.of(0L, 50L), refreshed, "a refresh at step 100 would serve no step");
+    }
+
+    @ParameterizedTest(name = "statistics_window={0}")
+    @ValueSource(strings = {"22", "0"})
+    void onlyTheStepsJustBeforeARefreshFeedTheStatistics(String window) {
+        Map<Long, float[]> afterStep = new java.util.HashMap<>();
+        // 60 steps and a refresh every 50: a window of 22 starts at step 29.
+        try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), PLUGINS, RefineConfig.method("rsr")
+                .with(Map.of("workers", "1", "selector", "all", "statistics_window", window)), setup(60), batches())) {
+            r.run(RefinerTest::score, new RefineListener() {
+                @Override
+                public void stepped(Step event) {
+                    if (event.step() == 1 || event.step() == 28 || event.step() == 29) {
+                        afterStep.put(event.step(), saliency(r));
+                    }
+                }
+            });
+        }
+        assertEquals(window.equals("22"), java.util.Arrays.equals(afterStep.get(1L), afterStep.get(28L)),
+                "statistics unchanged over steps 2 to 28 with window " + window);
+        assertFalse(java.util.Arrays.equals(afterStep.get(28L), afterStep.get(29L)), "step 29 feeds the statistics");
     }
 
     private static float[] saliency(Refiner r) {
