@@ -436,7 +436,7 @@ class RefinerTest {
     @ParameterizedTest(name = "statistics_window={0}")
     @ValueSource(strings = {"22", "0"})
     void onlyTheStepsJustBeforeARefreshFeedTheStatistics(String window) {
-        Map<Long, float[]> afterStep = new java.util.HashMap<>();
+        Map<Long, float[]> afterStep = new HashMap<>();
         // 60 steps and a refresh every 50: a window of 22 starts at step 29.
         try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), PLUGINS, RefineConfig.method("rsr")
                 .with(Map.of("workers", "1", "selector", "all", "statistics_window", window)), setup(60), batches())) {
