@@ -24,6 +24,9 @@ import java.util.Set;
  * @param statisticsDecay   the decay of the statistics' moving averages, in (0, 1)
  * @param moduleSignals     report a {@link ModuleSignal} per updated module on every step
  * @param threads           the backend's thread count (0 = its default)
+ * @param concurrentSteps   how many threads call {@link TrainingSession#step} at once (parallel
+ *                          workers); with {@code threads} at 0 a backend may give each a share of
+ *                          the cores rather than let them compete for all of them
  * @param sparseTablesFrom  a parameter of at least this many elements that the model only reads by
  *                          gathering rows (an embedding table) is updated lazily: a step moves, and
  *                          advances the optimizer state of, only the rows its batch gathered, as
@@ -31,7 +34,7 @@ import java.util.Set;
  */
 public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModule> modules, boolean updateMultipliers,
                            Set<Statistic> statistics, double statisticsDecay, boolean moduleSignals, int threads,
-                           long sparseTablesFrom) {
+                           int concurrentSteps, long sparseTablesFrom) {
     /**
      * Checks every field at once.
      *
@@ -44,6 +47,7 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
      * @param statisticsDecay   the decay of the statistics' moving averages, in (0, 1)
      * @param moduleSignals     report a {@link ModuleSignal} per updated module on every step
      * @param threads           the backend's thread count (0 = its default)
+     * @param concurrentSteps   how many threads call {@code step} at once, ≥ 1
      * @param sparseTablesFrom  the element count from which an embedding table is updated lazily
      * @throws ConfigurationException listing every invalid field
      */
@@ -77,6 +81,9 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
         }
         if (threads < 0) {
             problems.add("threads must be >= 0, got " + threads);
+        }
+        if (concurrentSteps < 1) {
+            problems.add("concurrent steps must be >= 1, got " + concurrentSteps);
         }
         if (sparseTablesFrom < 1) {
             problems.add("sparse tables must start at >= 1 element, got " + sparseTablesFrom);
@@ -117,6 +124,7 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
         private double statisticsDecay = 0.9;
         private boolean moduleSignals;
         private int threads;
+        private int concurrentSteps = 1;
         private long sparseTablesFrom = DEFAULT_SPARSE_TABLES_FROM;
 
         private Builder(LossSpec loss, List<TaskModule> modules) {
@@ -182,6 +190,17 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
         }
 
         /**
+         * How many threads will call {@code step} at once; 1 unless set.
+         *
+         * @param value the count, ≥ 1
+         * @return this builder
+         */
+        public Builder concurrentSteps(int value) {
+            this.concurrentSteps = value;
+            return this;
+        }
+
+        /**
          * The element count from which an embedding table is updated lazily (only the rows a batch
          * gathers); {@link #DEFAULT_SPARSE_TABLES_FROM} unless set, {@link #NO_SPARSE_TABLES} for never.
          *
@@ -200,7 +219,7 @@ public record TrainingSpec(LossSpec loss, OptimizerSpec optimizer, List<TaskModu
          * @throws ConfigurationException listing every invalid field
          */
         public TrainingSpec build() {
-            return new TrainingSpec(loss, optimizer, modules, updateMultipliers, statistics, statisticsDecay, moduleSignals, threads, sparseTablesFrom);
+            return new TrainingSpec(loss, optimizer, modules, updateMultipliers, statistics, statisticsDecay, moduleSignals, threads, concurrentSteps, sparseTablesFrom);
         }
     }
 }

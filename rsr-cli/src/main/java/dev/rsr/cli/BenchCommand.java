@@ -88,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
     double target;
 
     @Range(min = 0, max = 1024, note = "0 = all cores")
-    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads an op; 0 = all cores, shared out among parallel workers (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--report", description = "After the bench, also write report.html and its PNG charts into --out (as rsr report DIR does).")

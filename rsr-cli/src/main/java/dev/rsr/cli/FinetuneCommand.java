@@ -91,7 +91,7 @@ final class FinetuneCommand implements Callable<Integer>, DerivedOutputs {
     int evalEvery;
 
     @Range(min = 0, max = 1024, note = "0 = all cores")
-    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads an op; 0 = all cores, shared out among parallel workers (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @picocli.CommandLine.Spec

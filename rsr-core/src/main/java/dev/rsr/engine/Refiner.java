@@ -355,7 +355,7 @@ public final class Refiner implements AutoCloseable {
         boolean signals = !strategies.name("pheromone").equals("none") || workers.stream().anyMatch(w -> w.controller.usesSignals());
         TrainingSpec spec = TrainingSpec.builder(setup.loss(), modules).updateMultipliers(multipliers)
                 .statistics(strategies.importance.statistics(), STATISTICS_DECAY).moduleSignals(signals).threads(setup.threads())
-                .sparseTablesFrom(engine.sparseTablesFrom()).build();
+                .concurrentSteps(workers.size()).sparseTablesFrom(engine.sparseTablesFrom()).build();
         this.session = backend.open(model, spec);
         this.masks = new Masks(session, modules, strategies, model, multipliers, setup.fresh(), new SplittableRandom(setup.seed() ^ 0x5DEECE66DL));
     }

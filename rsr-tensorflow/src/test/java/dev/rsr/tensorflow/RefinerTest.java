@@ -23,10 +23,12 @@ import dev.rsr.spi.ModuleSelector;
 import dev.rsr.spi.ModuleState;
 import dev.rsr.spi.ParameterView;
 import dev.rsr.spi.Settings;
+import dev.rsr.spi.TrainingBackend;
 import dev.rsr.training.Batch;
 import dev.rsr.training.LossSpec;
 import dev.rsr.training.Statistic;
 import dev.rsr.training.TrainingSession;
+import dev.rsr.training.TrainingSpec;
 import dev.rsr.zoo.Mlp;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -185,6 +187,35 @@ class RefinerTest {
         double initial = evaluations.get(0).loss();
         double best = evaluations.stream().skip(1).mapToDouble(RefineListener.Evaluation::loss).min().orElseThrow();
         assertTrue(best < 0.5 * initial, "loss " + initial + " -> at best " + best + ", evaluations " + evaluations);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void theSessionIsToldHowManyWorkersStepAtOnce(int workers) {
+        List<TrainingSpec> specs = new ArrayList<>();
+        TensorFlowTrainingBackend tensorFlow = new TensorFlowTrainingBackend();
+        TrainingBackend recording = new TrainingBackend() {
+            @Override
+            public String name() {
+                return tensorFlow.name();
+            }
+
+            @Override
+            public TrainingSession open(ModelGraph model, TrainingSpec spec) {
+                specs.add(spec);
+                return tensorFlow.open(model, spec);
+            }
+
+            @Override
+            public Set<String> supportedOps() {
+                return tensorFlow.supportedOps();
+            }
+        };
+        try (Refiner r = new Refiner(MLP.build(), recording, PLUGINS, RefineConfig.method("rsr").with("workers", Integer.toString(workers)),
+                setup(10), batches())) {
+            assertEquals(1, specs.size());
+            assertEquals(workers, specs.get(0).concurrentSteps());
+        }
     }
 
     @Test

@@ -71,7 +71,9 @@ public final class TensorFlowTrainingSession implements TrainingSession {
             this.loss = new LossGraph(compiled, spec.loss(), ops);
             this.updates = new UpdateGraph(compiled, spec, loss.loss(), ops);
             spec.modules().forEach(m -> moduleSteps.put(m.name(), 0L));
-            opened = TfSessions.open(compiled, spec.threads(), 0, false);
+            int threads = TfSessions.intraOpThreads(spec.threads(), spec.concurrentSteps(), Runtime.getRuntime().availableProcessors(),
+                    TfSessions.perSessionPools());
+            opened = TfSessions.open(compiled, threads, 0, false);
             TfSessions.initializeFromModel(opened, compiled);
             this.session = opened;
             Session.Runner init = session.runner();
