@@ -25,8 +25,9 @@ import java.util.Set;
  * @param moduleSignals     report a {@link ModuleSignal} per updated module on every step
  * @param threads           the backend's thread count (0 = its default)
  * @param concurrentSteps   how many threads call {@link TrainingSession#step} at once (parallel
- *                          workers); with {@code threads} at 0 a backend may give each a share of
- *                          the cores rather than let them compete for all of them
+ *                          workers); with {@code threads} at 0 a backend may size its threads an
+ *                          op by it (cores ÷ concurrent steps) rather than have every step's ops
+ *                          split over all the cores
  * @param sparseTablesFrom  a parameter of at least this many elements that the model only reads by
  *                          gathering rows (an embedding table) is updated lazily: a step moves, and
  *                          advances the optimizer state of, only the rows its batch gathered, as

@@ -19,6 +19,15 @@ import org.tensorflow.proto.RewriterConfig;
 
 /** Opening sessions on compiled models and loading parameter values into them. */
 public final class TfSessions {
+    /**
+     * The environment variable that gives every TensorFlow session its own pool of threads an op.
+     * Without it TensorFlow keeps one such pool for the whole process, sized by whichever session
+     * opened first, and later sessions' counts are ignored (the pool that schedules ops stays one
+     * for the process either way). TensorFlow reads it once, when the first session opens; the
+     * {@code rsr} launcher and the build's tests set it.
+     */
+    public static final String PER_SESSION_POOLS = "TF_OVERRIDE_GLOBAL_THREADPOOL";
+
     private TfSessions() {
     }
 
@@ -47,19 +56,12 @@ public final class TfSessions {
     }
 
     /**
-     * The environment variable that gives every TensorFlow session its own pool of threads an op.
-     * Without it TensorFlow keeps one such pool for the whole process, sized by whichever session
-     * opened first, and later sessions' thread counts are ignored. TensorFlow reads it once, when
-     * the first session opens; the {@code rsr} launcher sets it.
-     */
-    public static final String PER_SESSION_POOLS = "TF_OVERRIDE_GLOBAL_THREADPOOL";
-
-    /**
-     * The threads an op for a training session that {@code concurrentSteps} threads step at once.
-     * Several steps at once each get a share of the cores, when sessions have their own pools: on a
-     * 1.4-million-parameter encoder on 2 cores, full fine-tuning's step was no faster on two
-     * threads an op than on one, and two workers that split every op over a shared 2-thread pool
-     * waited on each other (70 ms a worker step against 55 ms with one thread an op each).
+     * The threads an op for a training session that {@code concurrentSteps} threads step at once:
+     * when sessions have their own pools, cores ÷ concurrent steps, so that on as many workers as
+     * cores each op runs on its worker's own thread. On a 1.4-million-parameter encoder on 2 cores,
+     * full fine-tuning's step was no faster on two threads an op than on one, and two workers that
+     * split every op over a shared 2-thread pool waited on each other (a worker step 68 to 70 ms
+     * against 49 to 51 ms with one thread an op).
      *
      * @param requested       the caller's count (0 = choose)
      * @param concurrentSteps how many threads step at once
@@ -74,9 +76,23 @@ public final class TfSessions {
         return Math.max(1, cores / concurrentSteps);
     }
 
-    /** Whether {@link #PER_SESSION_POOLS} is on in this process's environment (TensorFlow's reading: true or 1). */
+    /**
+     * Whether {@link #PER_SESSION_POOLS} is on in this process's environment.
+     *
+     * @return whether TensorFlow gives each session its own pool of threads an op
+     */
     public static boolean perSessionPools() {
-        String value = System.getenv(PER_SESSION_POOLS);
+        return perSessionPools(System.getenv(PER_SESSION_POOLS));
+    }
+
+    /**
+     * Whether a value of {@link #PER_SESSION_POOLS} turns it on, as TensorFlow reads it: true or 1,
+     * in any case; anything else (TensorFlow logs an error for a value not true, false, 1 or 0) is off.
+     *
+     * @param value the variable's value, null when unset
+     * @return whether it is on
+     */
+    static boolean perSessionPools(String value) {
         return value != null && (value.equalsIgnoreCase("true") || value.equals("1"));
     }
 
