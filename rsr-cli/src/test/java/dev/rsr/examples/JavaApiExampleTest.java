@@ -45,7 +45,7 @@ class JavaApiExampleTest {
         Plugins plugins = injector.getInstance(Plugins.class);
         TrainingBackend backend = injector.getInstance(TrainingBackend.class);  // TensorFlow unless a module overrides it
         ModelGraph model = new Mlp(6, List.of(32, 32), 3, 42).build();
-        RefineConfig rsr = RefineConfig.method("rsr").with("mask.density", "0.5");
+        RefineConfig rsr = RefineConfig.method("rsr").with("importance", "fisher");
         Refiner.Setup setup = new Refiner.Setup(LossSpec.classification(), Set.of(), false, 300, 100, 42, 0);
         try (Refiner refiner = new Refiner(model, backend, plugins, rsr, setup, worker -> clusters(32, new SplittableRandom()))) {
             Refiner.Summary summary = refiner.run(JavaApiExampleTest::accuracy, new RefineListener() { });

@@ -31,9 +31,9 @@ class RefineConfigTest {
         RefineConfig topK = RefineConfig.method("rsr").with(Map.of("selector", "top-k"));
         assertFalse(topK.forStart(false).values().containsKey("selector.always"));
         // Other settings changed leave the default in place.
-        RefineConfig dense = RefineConfig.method("rsr").with("mask.density", "0.3");
-        assertEquals("first,last", dense.forStart(false).values().get("selector.always"));
-        assertEquals("0.3", dense.forStart(false).values().get("mask.density"));
+        RefineConfig masked = RefineConfig.method("rsr").with(Map.of("mask", "top-per-tensor", "mask.density", "0.3"));
+        assertEquals("first,last", masked.forStart(false).values().get("selector.always"));
+        assertEquals("0.3", masked.forStart(false).values().get("mask.density"));
     }
 
     @Test

@@ -220,8 +220,8 @@ class RefinerTest {
 
     @Test
     void badSettingsAreReportedTogetherNamingPluginAndField() {
-        RefineConfig config = RefineConfig.method("rsr").with(Map.of("mask.density", "1.5", "booster", "nonesuch", "lr.gain", "x",
-                "mask.densty", "0.1"));
+        RefineConfig config = RefineConfig.method("rsr").with(Map.of("mask", "top-per-tensor", "mask.density", "1.5", "booster", "nonesuch",
+                "lr.gain", "x", "mask.densty", "0.1"));
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> new Refiner(MLP.build(), new TensorFlowTrainingBackend(),
                 PLUGINS, config, setup(10), batches()));
         String m = e.getMessage();
@@ -432,7 +432,8 @@ class RefinerTest {
         }).getInstance(Plugins.class);
         List<RefineListener.Refresh> refreshes = new ArrayList<>();
         try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), plugins, RefineConfig.method("rsr")
-                .with(Map.of("importance", "counting", "selector", "all-but-layer1", "workers", "1")), setup(120), batches())) {
+                .with(Map.of("importance", "counting", "mask", "top-per-tensor", "selector", "all-but-layer1", "workers", "1")), setup(120),
+                batches())) {
             r.run(RefinerTest::score, new RefineListener() {
                 @Override
                 public void refreshed(Refresh event) {
@@ -468,9 +469,9 @@ class RefinerTest {
     @ValueSource(strings = {"22", "0"})
     void onlyTheStepsJustBeforeARefreshFeedTheStatistics(String window) {
         Map<Long, float[]> afterStep = new HashMap<>();
-        // 60 steps and a refresh every 50: a window of 22 starts at step 29.
+        // 60 steps and a mask refresh every 50: a window of 22 starts at step 29.
         try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), PLUGINS, RefineConfig.method("rsr")
-                .with(Map.of("workers", "1", "selector", "all", "statistics_window", window)), setup(60), batches())) {
+                .with(Map.of("workers", "1", "mask", "top-per-tensor", "selector", "all", "statistics_window", window)), setup(60), batches())) {
             r.run(RefinerTest::score, new RefineListener() {
                 @Override
                 public void stepped(Step event) {
@@ -512,7 +513,7 @@ class RefinerTest {
     void rolesAcceptOnlyTheirOwnFieldsAndUnknownMethodsAreNamed() {
         assertTrue(assertThrows(ConfigurationException.class, () -> RefineConfig.method("magic")).getMessage()
                 .contains("method 'magic' is not available"));
-        RefineConfig c = RefineConfig.method("rsr").with("mask.density", "0.2").with("mask", "top-global");
+        RefineConfig c = RefineConfig.method("rsr").with(Map.of("mask", "top-per-tensor", "mask.density", "0.2")).with("mask", "top-global");
         assertEquals(null, c.values().get("mask.density"), "choosing another plugin drops the old one's fields");
         // Given together, a plugin and its fields both hold, even with the fields first.
         Map<String, String> fieldsFirst = new java.util.LinkedHashMap<>();
