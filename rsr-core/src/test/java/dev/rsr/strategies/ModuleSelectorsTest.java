@@ -56,12 +56,20 @@ class ModuleSelectorsTest {
     @Test
     void withACostWeightTheAntsPreferModulesNearTheOutput() {
         // Equal pheromone and importance everywhere: only the cost term tells the modules apart.
-        int[] withoutCost = timesChosen(Map.of("always", "", "k", "1", "above", "false"));
+        int[] withoutCost = timesChosen(Map.of("always", "", "k", "1", "above", "false", "gamma", "0"));
         int[] withCost = timesChosen(Map.of("always", "", "k", "1", "above", "false", "gamma", "2"));
         int last = MODEL.size() - 1;
         // Module 0 costs the whole depth (1), the last 1/7: with γ = 2 it weighs 49 times more.
         assertTrue(withCost[last] > 10 * withCost[0], "with cost: " + java.util.Arrays.toString(withCost));
         assertTrue(withoutCost[last] < 2 * withoutCost[0], "without cost: " + java.util.Arrays.toString(withoutCost));
+    }
+
+    @Test
+    void byDefaultCostCountsOnce() {
+        int[] byDefault = timesChosen(Map.of("always", "", "k", "1", "above", "false"));
+        int last = MODEL.size() - 1;
+        // γ = 1: the last module weighs 7 times the first; drawn 2,000 times, well over 4 and under 10 times as often.
+        assertTrue(byDefault[last] > 4 * byDefault[0] && byDefault[last] < 10 * byDefault[0], java.util.Arrays.toString(byDefault));
     }
 
     private static int[] timesChosen(Map<String, String> settings) {
