@@ -27,10 +27,11 @@ import java.util.Map;
  *   <li>{@code child-tuning-f}: a random 30 % of the elements, drawn again every step (Xu et al., 2021);
  *   <li>{@code fish}: the 0.5 % of elements of highest Fisher information on 1,024 examples, fixed (Sung et al., 2021);
  *   <li>{@code lisa}: embeddings, head and two random layers, drawn again every 50 steps (Pan et al., 2024);
- *   <li>{@code rsr}: sensitivity masks over half of each tensor, refreshed with hysteresis; boosted
- *       updates; a MAX-MIN pheromone trail; ant-colony selection of the depth to refine; per-module
- *       rates adapted to each module's progress; parallel workers. Each mechanism is switchable for
- *       ablations ({@code --set booster=none}).
+ *   <li>{@code rsr}: sensitivity importance refreshed every 50 steps and boosted updates (element
+ *       masks only when asked, {@code mask=top-per-tensor}); a MAX-MIN pheromone trail; ant-colony
+ *       selection of the depth to refine, weighing each module's cost; per-module rates adapted to
+ *       each module's progress; parallel workers. Each mechanism is switchable for ablations
+ *       ({@code --set booster=none}).
  * </ul>
  */
 public final class RefineConfig {
