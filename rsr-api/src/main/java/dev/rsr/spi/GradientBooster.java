@@ -14,7 +14,11 @@ public interface GradientBooster extends NamedProvider {
      */
     Booster create(Settings settings);
 
-    /** A configured booster. Called on one thread at a time, when masks refresh. */
+    /**
+     * A configured booster. Called on one thread at a time, at every refresh of importance (every
+     * few steps, under a fixed mask too), for the parameters updated since the previous one; not
+     * before the importance it reads has anything to score (boosts stay 1 until then).
+     */
     interface Booster {
 
         /**

@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
 
     // Splits on commas outside braces, so a variant's list setting keeps its commas: rsr{selector.always=first,last}.
     @Option(names = "--methods", split = ",(?![^{}]*})", splitSynopsisLabel = ",", defaultValue = "full,rsr", description = "Methods to "
-            + "compare; a variant changes settings, e.g. rsr{booster=none;pheromone=none} or rsr{selector.always=first,last} "
+            + "compare; a variant changes settings, e.g. rsr{booster=linear;pheromone=none} or rsr{selector.always=first,last} "
             + "(default: ${DEFAULT-VALUE}).")
     List<String> methods;
 

@@ -26,7 +26,7 @@ import java.util.Map;
 final class MethodsBench {
     /**
      * A method as the bench names it: a preset, or a preset with settings changed, written
-     * {@code rsr{booster=none;pheromone=none}} for ablations.
+     * {@code rsr{booster=linear;pheromone=none}} for ablations.
      */
     record Variant(String label, RefineConfig config) {
         static Variant parse(String text, MethodOptions options) {

@@ -56,14 +56,19 @@ final class Masks {
     }
 
     /**
-     * Scores importance and, if {@code remask}, refreshes masks and boosts and hands the multipliers
+     * Scores importance, refreshes boosts and, if {@code remask}, masks, and hands the multipliers
      * to the backend, for the modules in {@code revisit} (and any never refreshed before). The
      * others keep their masks, boosts and importance: a module no step has updated since the last
      * refresh has the same weights and statistics, so revisiting it would cost a read and a pass
      * over every element for the same answer (on all-MiniLM-L6-v2 the rarely chosen embeddings are
      * half the model).
+     *
+     * @param statisticsSeen whether any batch has fed the running statistics yet: before one, an
+     *                       importance that reads statistics would score every element zero, so it
+     *                       is not asked (modules count as equally important and boosts stay 1)
+     *                       unless a mask policy must rank by it now
      */
-    Refresh refresh(boolean remask, Set<String> revisit) {
+    Refresh refresh(boolean remask, Set<String> revisit, boolean statisticsSeen) {
         List<ParameterView> views = new ArrayList<>();
         Map<String, String> moduleOf = new LinkedHashMap<>();
         Reads reads = new Reads();
@@ -77,8 +82,10 @@ final class Masks {
         }
         reads.parameters = views.stream().map(ParameterView::name).toList();
         String importance = strategies.name("importance");
-        boolean scored = !importance.equals("uniform") || !strategies.name("booster").equals("none")
-                || (remask && multipliers && strategies.mask.usesScores());
+        boolean boosts = multipliers && !strategies.name("booster").equals("none");
+        boolean maskRanks = remask && multipliers && strategies.mask.usesScores();
+        boolean nothingToScore = !statisticsSeen && !strategies.importance.statistics().isEmpty();
+        boolean scored = maskRanks || !nothingToScore && (!importance.equals("uniform") || boosts);
         Map<String, float[]> scores = new LinkedHashMap<>();
         if (scored) {
             for (ParameterView v : views) {
@@ -86,8 +93,8 @@ final class Masks {
                         () -> strategies.importance.score(v)), v.elementCount(), false, "importance", importance, "scores of '" + v.name() + "'"));
             }
         }
-        if (remask && multipliers) {
-            remask(views, scores);
+        if (multipliers && (remask || boosts && scored)) {
+            updateMultipliers(views, scores, remask);
         }
         for (ParameterView v : views) {
             float[] s = scores.get(v.name());
@@ -139,42 +146,72 @@ final class Masks {
         return sum;
     }
 
-    private void remask(List<ParameterView> revisited, Map<String, float[]> scores) {
+    /**
+     * The multipliers ({@code mask × boost}) of the revisited parameters: new masks from the policy
+     * if {@code remask}, else the current ones; boosts from this refresh's scores (1 where there are
+     * none). Boosts refresh at every refresh, even under a fixed mask: what the booster amplifies is
+     * what matters now. Only multipliers that changed go to the backend.
+     */
+    private void updateMultipliers(List<ParameterView> revisited, Map<String, float[]> scores, boolean remask) {
         String maskName = strategies.name("mask"), boosterName = strategies.name("booster");
         List<ParameterView> views = revisited.stream().filter(v -> !fresh.contains(v.name())).toList();
         if (views.isEmpty()) {
             return;
         }
-        Map<String, float[]> given = new LinkedHashMap<>();
-        if (strategies.mask.usesScores()) {
-            views.forEach(v -> given.put(v.name(), scores.get(v.name())));
-        }
-        Map<String, boolean[]> next = Strategies.call("mask", maskName, "refreshing masks",
-                () -> strategies.mask.refresh(List.copyOf(views), java.util.Collections.unmodifiableMap(given),
-                        java.util.Collections.unmodifiableMap(current), random));
+        Map<String, boolean[]> next = remask ? masks(views, scores, maskName) : current;
         Map<String, TensorData> changed = new LinkedHashMap<>();
         for (ParameterView v : views) {
             boolean[] mask = next == null ? null : next.get(v.name());
-            if (mask == null || mask.length != v.elementCount()) {
+            if (!remask && mask == null) {
+                mask = allTrue(v.elementCount());
+            } else if (mask == null || mask.length != v.elementCount()) {
                 throw new dev.rsr.error.PluginException("mask '" + maskName + "' returned " + (mask == null ? "no mask"
                         : "a mask of " + mask.length + " elements") + " for '" + v.name() + "' (" + v.elementCount() + " elements)");
             }
-            float[] boost = boosterName.equals("none") ? null : Strategies.checked(Strategies.call("booster", boosterName,
-                    "boosting '" + v.name() + "'", () -> strategies.booster.multipliers(v, scores.get(v.name()), mask.clone())),
+            boolean[] trained = mask;
+            float[] boost = boosterName.equals("none") || !scores.containsKey(v.name()) ? null : Strategies.checked(Strategies.call("booster",
+                    boosterName, "boosting '" + v.name() + "'", () -> strategies.booster.multipliers(v, scores.get(v.name()), trained.clone())),
                     v.elementCount(), true, "booster", boosterName, "multipliers of '" + v.name() + "'");
             float[] u = new float[mask.length];
             for (int i = 0; i < u.length; i++) {
                 u[i] = mask[i] ? (boost == null ? 1f : boost[i]) : 0f;
             }
             current.put(v.name(), mask);
-            if (!Arrays.equals(u, applied.get(v.name()))) {
+            // A session starts with every multiplier at 1: all ones is no change the first time either.
+            float[] before = applied.get(v.name());
+            if (before == null ? !allOnes(u) : !Arrays.equals(u, before)) {
                 changed.put(v.name(), TensorData.ofFloats(v.shape(), u));
-                applied.put(v.name(), u);
             }
+            applied.put(v.name(), u);
         }
         if (!changed.isEmpty()) {
             session.setUpdateMultipliers(changed);
         }
+    }
+
+    private Map<String, boolean[]> masks(List<ParameterView> views, Map<String, float[]> scores, String maskName) {
+        Map<String, float[]> given = new LinkedHashMap<>();
+        if (strategies.mask.usesScores()) {
+            views.forEach(v -> given.put(v.name(), scores.get(v.name())));
+        }
+        return Strategies.call("mask", maskName, "refreshing masks",
+                () -> strategies.mask.refresh(List.copyOf(views), java.util.Collections.unmodifiableMap(given),
+                        java.util.Collections.unmodifiableMap(current), random));
+    }
+
+    private static boolean[] allTrue(int n) {
+        boolean[] mask = new boolean[n];
+        Arrays.fill(mask, true);
+        return mask;
+    }
+
+    private static boolean allOnes(float[] u) {
+        for (float x : u) {
+            if (x != 1f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The share of trainable elements inside the masks, averaged over refreshes (1 without masks). */

@@ -27,11 +27,11 @@ import java.util.Map;
  *   <li>{@code child-tuning-f}: a random 30 % of the elements, drawn again every step (Xu et al., 2021);
  *   <li>{@code fish}: the 0.5 % of elements of highest Fisher information on 1,024 examples, fixed (Sung et al., 2021);
  *   <li>{@code lisa}: embeddings, head and two random layers, drawn again every 50 steps (Pan et al., 2024);
- *   <li>{@code rsr}: sensitivity importance refreshed every 50 steps and boosted updates (element
- *       masks only when asked, {@code mask=top-per-tensor}); a MAX-MIN pheromone trail; ant-colony
- *       selection of the depth to refine, weighing each module's cost; per-module rates adapted to
- *       each module's progress; parallel workers. Each mechanism is switchable for ablations
- *       ({@code --set booster=none}).
+ *   <li>{@code rsr}: sensitivity importance refreshed every 50 steps (element masks and boosted
+ *       updates only when asked: {@code mask=top-per-tensor}, {@code booster=linear}); a MAX-MIN
+ *       pheromone trail; ant-colony selection of the depth to refine, weighing each module's cost and
+ *       importance; per-module rates adapted to each module's progress; parallel workers. Each
+ *       mechanism is switchable for ablations ({@code --set pheromone=none}).
  * </ul>
  */
 public final class RefineConfig {
@@ -79,7 +79,11 @@ public final class RefineConfig {
             // (mask=top-per-tensor, density 0.5 until 2026-12-07) cost steps and bought no accuracy:
             // chosen on verb, the unmasked rsr reached full's level sooner on every seed (0.38 / 0.47 /
             // 0.34 of full's time against 0.49 / 0.66 / 0.44), and so it did on noun from both encoders.
-            case "rsr" -> v.putAll(ordered("importance", "sensitivity", "booster", "linear",
+            // No boost either (booster=linear until 2026-12-08): chosen on verb, boosted updates cost a
+            // multiplier on every step and a refresh upload, and bought no accuracy (own encoder, six
+            // seeds: 0.47 of full's time on average against 0.39 unboosted, final 43.9 against 44.3 %;
+            // MiniLM: 0.56 / 0.53 against 0.46 / 0.47, 59.2 against 59.3 %).
+            case "rsr" -> v.putAll(ordered("importance", "sensitivity", "booster", "none",
                     "pheromone", "max-min", "selector", "aco", "lr", "progress-adaptive", "workers", "auto"));
             default -> throw new ConfigurationException("method '" + name + "' is not available; available: " + String.join(", ", METHODS));
         }

@@ -515,7 +515,7 @@ public final class Refiner implements AutoCloseable {
             session.observe(batches.next(0), all);
         }
         long step = 0;
-        refresh(step, true, clock, events);
+        refresh(step, true, probeBatches > 0, clock, events);
         if (engine.snapshotEvery() > 0 || engine.rateSearch() != 0) {
             session.snapshot(all);
         }
@@ -531,12 +531,12 @@ public final class Refiner implements AutoCloseable {
         long[] lossCount = new long[1];
         Score score = evaluate(evaluator, step, clock, null, events);
         double best = score.accuracy();
-        // Masks refresh as their policy says; a fixed mask still has its modules' importance refreshed
-        // for the selector, at the engine's own pace, when there is any importance to refresh.
+        // Masks refresh as their policy says; under a fixed mask, importance (for the selector) and
+        // boosts still refresh, at the engine's own pace, when there is any importance to refresh.
         boolean remask = strategies.mask.refreshEvery() > 0;
-        boolean importanceRead = workers.stream().anyMatch(w -> w.selector.usesImportance());
+        boolean importanceUsed = workers.stream().anyMatch(w -> w.selector.usesImportance()) || !strategies.name("booster").equals("none");
         int refreshEvery = remask ? strategies.mask.refreshEvery()
-                : strategies.name("importance").equals("uniform") || !importanceRead ? 0 : engine.refreshEvery();
+                : strategies.name("importance").equals("uniform") || !importanceUsed ? 0 : engine.refreshEvery();
         long nextRefresh = beforeTheEnd(refreshEvery > 0 ? refreshEvery : Long.MAX_VALUE);
         statisticsFrom = statisticsFrom(nextRefresh);
         long nextSnapshot = beforeTheEnd(engine.snapshotEvery() > 0 ? engine.snapshotEvery() : Long.MAX_VALUE);
@@ -546,7 +546,7 @@ public final class Refiner implements AutoCloseable {
             step = runRound(step, boundary, clock, events, lossSum, lossCount);
             long maintenance = System.nanoTime();
             if (step == nextRefresh) {
-                refresh(step, remask, clock, events);
+                refresh(step, remask, true, clock, events);
                 nextRefresh = beforeTheEnd(nextRefresh + refreshEvery);
                 statisticsFrom = statisticsFrom(nextRefresh);
             }
@@ -863,13 +863,13 @@ public final class Refiner implements AutoCloseable {
                 levels.getOrDefault(s.module.name(), 1.0), s.signal);
     }
 
-    private void refresh(long step, boolean remask, Clock clock, RefineListener events) {
+    private void refresh(long step, boolean remask, boolean statisticsSeen, Clock clock, RefineListener events) {
         Set<String> revisit;
         synchronized (lock) {
             revisit = Set.copyOf(touched);
             touched.clear();
         }
-        Masks.Refresh r = masks.refresh(remask, revisit);
+        Masks.Refresh r = masks.refresh(remask, revisit, statisticsSeen);
         synchronized (lock) {
             r.importance().forEach((m, eta) -> status.get(m).importance = eta);
         }

@@ -17,6 +17,7 @@ import dev.rsr.error.PluginException;
 import dev.rsr.inject.Plugins;
 import dev.rsr.inject.RsrModule;
 import dev.rsr.ir.ModelGraph;
+import dev.rsr.spi.GradientBooster;
 import dev.rsr.spi.ImportanceStrategy;
 import dev.rsr.spi.LearningRateController;
 import dev.rsr.spi.ModuleSelector;
@@ -448,6 +449,62 @@ class RefinerTest {
             assertEquals(refreshes.get(0).density().get("layer1"), e.density().get("layer1"), "layer1 keeps its mask");
             assertTrue(e.importance().get("layer1") > 0, "and its importance: " + e.importance());
         }
+    }
+
+    @Test
+    void boostsRefreshUnderAFixedMaskOnceThereAreStatisticsToScore() {
+        // A booster that stops layer1.weight (multiplier 0) whenever it is asked.
+        Map<Long, Float> layer1MaxScore = new java.util.TreeMap<>();
+        long[] refreshing = {-1};
+        GradientBooster stopping = new GradientBooster() {
+            @Override
+            public String name() {
+                return "stop-layer1";
+            }
+
+            @Override
+            public Booster create(Settings settings) {
+                return (p, scores, mask) -> {
+                    float[] out = new float[scores.length];
+                    java.util.Arrays.fill(out, p.name().equals("layer1.weight") ? 0f : 1f);
+                    if (p.name().equals("layer1.weight")) {
+                        float max = 0;
+                        for (float x : scores) {
+                            max = Math.max(max, x);
+                        }
+                        layer1MaxScore.put(refreshing[0], max);
+                    }
+                    return out;
+                };
+            }
+        };
+        Plugins plugins = Guice.createInjector(new RsrModule(), new AbstractModule() {
+            @Override
+            protected void configure() {
+                MapBinder.newMapBinder(binder(), String.class, GradientBooster.class).addBinding("stop-layer1").toInstance(stopping);
+            }
+        }).getInstance(Plugins.class);
+        Map<Long, float[]> layer1 = new java.util.TreeMap<>();
+        try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), plugins, RefineConfig.method("rsr")
+                .with(Map.of("mask", "all", "booster", "stop-layer1", "selector", "all", "workers", "1")), setup(120), batches())) {
+            r.run(RefinerTest::score, new RefineListener() {
+                @Override
+                public void stepped(Step event) {
+                    refreshing[0] = event.step();
+                }
+
+                @Override
+                public void refreshed(Refresh event) {
+                    layer1.put(event.step(), r.session().values(List.of("layer1.weight")).get("layer1.weight").floats());
+                }
+            });
+            layer1.put(120L, r.export().graph().initializers().get("layer1.weight").floats());
+        }
+        // Before the first step the statistics are empty: no scores, no boosts, layer1 trains.
+        assertEquals(Set.of(50L, 100L), layer1MaxScore.keySet(), "asked at the refreshes with statistics only");
+        assertTrue(layer1MaxScore.values().stream().allMatch(m -> m > 0), "scores from the steps' statistics: " + layer1MaxScore);
+        assertFalse(java.util.Arrays.equals(layer1.get(0L), layer1.get(50L)), "layer1 trains until the first boost");
+        assertArrayEquals(layer1.get(50L), layer1.get(120L), "and stops when its boost is 0, under the fixed mask");
     }
 
     @Test
