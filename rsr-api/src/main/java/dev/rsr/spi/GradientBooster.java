@@ -16,8 +16,8 @@ public interface GradientBooster extends NamedProvider {
 
     /**
      * A configured booster. Called on one thread at a time, at every refresh of importance (every
-     * few steps, under a fixed mask too), for the parameters updated since the previous one; not
-     * before the importance it reads has anything to score (boosts stay 1 until then).
+     * few steps, under a fixed mask too), for the parameters updated since the previous one, with
+     * scores that are not all zero (a parameter whose statistics are empty keeps boosts of 1).
      */
     interface Booster {
 

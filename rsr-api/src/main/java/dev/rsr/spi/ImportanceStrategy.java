@@ -31,7 +31,9 @@ public interface ImportanceStrategy extends NamedProvider {
 
         /**
          * One finite score per element of {@code parameter} (higher = more important), in its
-         * element order. Called every time masks refresh, for every trainable parameter.
+         * element order. Called at every refresh (every few steps) for each parameter updated
+         * since the previous one; not before any batch has fed the {@link #statistics()} it reads,
+         * unless a mask policy without probe batches must rank elements then.
          *
          * @param parameter the parameter, with its values and statistics
          * @return one score per element

@@ -3,7 +3,7 @@ package dev.rsr.spi;
 import dev.rsr.training.Statistic;
 
 /**
- * One trainable parameter as a strategy sees it when masks refresh: its identity and, read from
+ * One trainable parameter as a strategy sees it at a refresh: its identity and, read from
  * the backend on first use and cached for this refresh, its values and running statistics.
  * Arrays are the backend's data in row-major order; strategies must not modify them.
  */

@@ -336,7 +336,7 @@ final class BenchCommand implements Callable<Integer> {
                     }
                     out.flush();
                     // A step like rsr's with masks asked for (mask=top-per-tensor, density 0.5; rsr's
-                    // default has none but still multiplies the update by its boosts): half of every
+                    // default has neither mask nor booster, so no multipliers): half of every
                     // tensor masked, multipliers on the update, and the statistics of rsr's default
                     // importance, updated every step (rsr updates them only in the steps before a refresh).
                     RefineConfig rsr = RefineConfig.method("rsr");

@@ -158,18 +158,18 @@ final class Masks {
         if (views.isEmpty()) {
             return;
         }
+        // The first refresh always remasks, so current holds every parameter a later one revisits.
         Map<String, boolean[]> next = remask ? masks(views, scores, maskName) : current;
         Map<String, TensorData> changed = new LinkedHashMap<>();
         for (ParameterView v : views) {
             boolean[] mask = next == null ? null : next.get(v.name());
-            if (!remask && mask == null) {
-                mask = allTrue(v.elementCount());
-            } else if (mask == null || mask.length != v.elementCount()) {
+            if (mask == null || mask.length != v.elementCount()) {
                 throw new dev.rsr.error.PluginException("mask '" + maskName + "' returned " + (mask == null ? "no mask"
                         : "a mask of " + mask.length + " elements") + " for '" + v.name() + "' (" + v.elementCount() + " elements)");
             }
             boolean[] trained = mask;
-            float[] boost = boosterName.equals("none") || !scores.containsKey(v.name()) ? null : Strategies.checked(Strategies.call("booster",
+            // No scores, or all zero (statistics not fed since the run began): nothing to amplify.
+            float[] boost = boosterName.equals("none") || !hasScores(scores.get(v.name())) ? null : Strategies.checked(Strategies.call("booster",
                     boosterName, "boosting '" + v.name() + "'", () -> strategies.booster.multipliers(v, scores.get(v.name()), trained.clone())),
                     v.elementCount(), true, "booster", boosterName, "multipliers of '" + v.name() + "'");
             float[] u = new float[mask.length];
@@ -199,10 +199,15 @@ final class Masks {
                         java.util.Collections.unmodifiableMap(current), random));
     }
 
-    private static boolean[] allTrue(int n) {
-        boolean[] mask = new boolean[n];
-        Arrays.fill(mask, true);
-        return mask;
+    private static boolean hasScores(float[] scores) {
+        if (scores != null) {
+            for (float x : scores) {
+                if (x != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean allOnes(float[] u) {

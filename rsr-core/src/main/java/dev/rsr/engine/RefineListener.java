@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Hears what a {@link Refiner} does, in order: {@link #begun} once, then {@link #stepped} after
- * every step, {@link #refreshed} after every mask refresh, {@link #evaluated} after every
- * evaluation (the first before any step), and {@link #ended} once. Calls never overlap, even with
+ * every step, {@link #refreshed} after every refresh of importance (and masks and boosts),
+ * {@link #evaluated} after every evaluation (the first before any step), and {@link #ended} once. Calls never overlap, even with
  * parallel workers. Times are training seconds: wall time with evaluation left out.
  */
 public interface RefineListener {
@@ -57,7 +57,7 @@ public interface RefineListener {
     record RateSearch(double configuredRate, List<Double> rates, List<Double> losses, double chosenRate, double seconds) {
     }
 
-    /** A mask refresh: the fraction of each module's elements that train, and each module's relative importance. */
+    /** A refresh of importance, masks and boosts: the fraction of each module's elements that train, and each module's relative importance. */
     record Refresh(long step, double seconds, Map<String, Double> density, Map<String, Double> importance) {
     }
 

@@ -39,10 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Refines a model on a task with one configuration of the RSR engine ({@link RefineConfig}):
  * partition the parameters into task modules; then, on every step, choose the active modules from
  * the pheromone trail and their importance, give each its own learning rate from its own progress,
- * apply the masked, boosted update in the backend, and let the active modules deposit pheromone
- * for the loss improvement they brought; every few steps, score importance from the running
- * statistics the backend keeps and refresh the masks and boosts. Host-side work each step touches
- * only a few numbers per module; everything per element stays in the backend.
+ * apply the update in the backend (masked and boosted when so configured), and let the active
+ * modules deposit pheromone for the loss improvement they brought; every few steps, score
+ * importance from the running statistics the backend keeps and refresh the masks and boosts, if
+ * any. Host-side work each step touches only a few numbers per module; everything per element
+ * stays in the backend.
  *
  * <p><b>What it owns.</b> The training session it opens on the backend (closed by {@link #close()}),
  * the configured plugins and the host state (masks, module states, the trail). The model given is
