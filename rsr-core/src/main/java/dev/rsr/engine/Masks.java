@@ -93,12 +93,14 @@ final class Masks {
                         () -> strategies.importance.score(v)), v.elementCount(), false, "importance", importance, "scores of '" + v.name() + "'"));
             }
         }
+        for (ParameterView v : views) {
+            float[] s = scores.get(v.name());
+            scoreSums.put(v.name(), s == null ? 0 : sumAbs(s));
+        }
         if (multipliers && (remask || boosts && scored)) {
             updateMultipliers(views, scores, remask);
         }
         for (ParameterView v : views) {
-            float[] s = scores.get(v.name());
-            scoreSums.put(v.name(), s == null ? 0 : sumAbs(s));
             inMask.put(v.name(), count(current.get(v.name()), v.elementCount()));
         }
         Map<String, Double> density = new LinkedHashMap<>();
@@ -167,10 +169,9 @@ final class Masks {
                 throw new dev.rsr.error.PluginException("mask '" + maskName + "' returned " + (mask == null ? "no mask"
                         : "a mask of " + mask.length + " elements") + " for '" + v.name() + "' (" + v.elementCount() + " elements)");
             }
-            boolean[] trained = mask;
             // No scores, or all zero (statistics not fed since the run began): nothing to amplify.
-            float[] boost = boosterName.equals("none") || !hasScores(scores.get(v.name())) ? null : Strategies.checked(Strategies.call("booster",
-                    boosterName, "boosting '" + v.name() + "'", () -> strategies.booster.multipliers(v, scores.get(v.name()), trained.clone())),
+            float[] boost = boosterName.equals("none") || scoreSums.get(v.name()) == 0 ? null : Strategies.checked(Strategies.call("booster",
+                    boosterName, "boosting '" + v.name() + "'", () -> strategies.booster.multipliers(v, scores.get(v.name()), mask.clone())),
                     v.elementCount(), true, "booster", boosterName, "multipliers of '" + v.name() + "'");
             float[] u = new float[mask.length];
             for (int i = 0; i < u.length; i++) {
@@ -197,17 +198,6 @@ final class Masks {
         return Strategies.call("mask", maskName, "refreshing masks",
                 () -> strategies.mask.refresh(List.copyOf(views), java.util.Collections.unmodifiableMap(given),
                         java.util.Collections.unmodifiableMap(current), random));
-    }
-
-    private static boolean hasScores(float[] scores) {
-        if (scores != null) {
-            for (float x : scores) {
-                if (x != 0) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static boolean allOnes(float[] u) {

@@ -68,6 +68,16 @@ class RefinerTest {
         };
     }
 
+    /** The discovered plugins and one more provider of {@code spi}, bound by name as a user's Guice module would. */
+    private static <T> Plugins pluginsWith(Class<T> spi, String name, T provider) {
+        return Guice.createInjector(new RsrModule(), new AbstractModule() {
+            @Override
+            protected void configure() {
+                MapBinder.newMapBinder(binder(), String.class, spi).addBinding(name).toInstance(provider);
+            }
+        }).getInstance(Plugins.class);
+    }
+
     private static Refiner.Summary run(Plugins plugins, RefineConfig config, long steps, List<RefineListener.Step> events) {
         return run(plugins, config, steps, events, new ArrayList<>());
     }
@@ -340,12 +350,7 @@ class RefinerTest {
     @Test
     void aDivergedStepIsRolledBackAndTheRunGoesOn() {
         Explosive explosive = new Explosive();
-        Plugins plugins = Guice.createInjector(new RsrModule(), new AbstractModule() {
-            @Override
-            protected void configure() {
-                MapBinder.newMapBinder(binder(), String.class, LearningRateController.class).addBinding("explosive").toInstance(explosive);
-            }
-        }).getInstance(Plugins.class);
+        Plugins plugins = pluginsWith(LearningRateController.class, "explosive", explosive);
         List<RefineListener.Step> steps = new ArrayList<>();
         Refiner.Summary s = run(plugins, RefineConfig.method("full").with("lr", "explosive"), 100, steps);
         assertTrue(s.divergences() >= 1, "divergences " + s.divergences());
@@ -478,12 +483,7 @@ class RefinerTest {
                 };
             }
         };
-        Plugins plugins = Guice.createInjector(new RsrModule(), new AbstractModule() {
-            @Override
-            protected void configure() {
-                MapBinder.newMapBinder(binder(), String.class, GradientBooster.class).addBinding("stop-layer1").toInstance(stopping);
-            }
-        }).getInstance(Plugins.class);
+        Plugins plugins = pluginsWith(GradientBooster.class, "stop-layer1", stopping);
         Map<Long, float[]> layer1 = new java.util.TreeMap<>();
         try (Refiner r = new Refiner(MLP.build(), new TensorFlowTrainingBackend(), plugins, RefineConfig.method("rsr")
                 .with(Map.of("mask", "all", "booster", "stop-layer1", "selector", "all", "workers", "1")), setup(120), batches())) {
